@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import type { Request, Response } from 'express';
+import type { Repositories } from '../store';
+import { ApiError } from './errors';
+
+export interface Answer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}
+
+/**
+ * Runs a create under an optional `Idempotency-Key`: the same key and body get the first answer
+ * again; the same key with another body is 422. Failures that may pass (5xx) free the key.
+ */
+export async function idempotent(
+  repos: Repositories,
+  req: Request,
+  res: Response,
+  companyId: number,
+  create: () => Promise<Answer>,
+): Promise<void> {
+  const send = (a: Answer) => {
+    for (const [k, v] of Object.entries(a.headers ?? {})) res.setHeader(k, v);
+    res.status(a.status).json(a.body);
+  };
+  const key = req.headers['idempotency-key'];
+  if (typeof key !== 'string' || key === '') return send(await create());
+  if (key.length > 255) throw new ApiError(400, { detail: 'Idempotency-Key must be at most 255 characters.' });
+
+  const hash = createHash('sha256')
+    .update(`${req.method} ${req.path}\n${JSON.stringify(canonical(req.body ?? {}))}`)
+    .digest('hex');
+  const claim = await repos.idempotency.claim(companyId, key, hash);
+  if (claim.kind === 'mismatch') {
+    throw new ApiError(422, {
+      detail: 'This Idempotency-Key was already used with a different request body.',
+      code: 'idempotency_key_reused',
+    });
+  }
+  if (claim.kind === 'in-progress') {
+    throw new ApiError(
+      409,
+      { detail: 'A request with this Idempotency-Key is still in progress.', code: 'idempotency_in_progress' },
+      { 'Retry-After': '1' },
+    );
+  }
+  if (claim.kind === 'replay') {
+    res.setHeader('Idempotent-Replayed', 'true');
+    const stored = JSON.parse(claim.body) as Answer;
+    return send(stored);
+  }
+  let answer: Answer;
+  try {
+    answer = await create();
+  } catch (err) {
+    if (err instanceof ApiError && err.status < 500) {
+      await repos.idempotency.complete(
+        companyId,
+        key,
+        err.status,
+        JSON.stringify({ status: err.status, body: err.body, headers: err.headers }),
+      );
+    } else {
+      await repos.idempotency.release(companyId, key);
+    }
+    throw err;
+  }
+  await repos.idempotency.complete(companyId, key, answer.status, JSON.stringify(answer));
+  send(answer);
+}

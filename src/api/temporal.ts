@@ -1,0 +1,122 @@
+import {
+  Client,
+  Connection,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import { INVALID_STATE, snapshotQuery } from '../shared/messages';
+import {
+  CompanyIdKey,
+  PrintingPartnerIdKey,
+  WorkorderArchivedKey,
+  WorkorderIdKey,
+  WorkorderReferenceKey,
+  WorkorderStateKey,
+  WorkorderTypeKey,
+} from '../shared/search-attributes';
+import { WORKFLOW_TYPE, type WorkorderInput, type WorkorderSnapshot } from '../shared/workorder';
+import { invalidState, unavailable } from './errors';
+
+export interface WorkflowGatewayOptions {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  codegenTaskQueue: string;
+  batchWindow: number;
+}
+
+/** True when Temporal could not be reached or did not answer in time. */
+export function isUnavailable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 14 || code === 4) return true;
+    const message = String((e as { message?: unknown }).message ?? '');
+    if (/UNAVAILABLE|DEADLINE_EXCEEDED|Deadline exceeded|ECONNREFUSED|No connection established/.test(message)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * The API's one door to Temporal: start a workorder's workflow, read its snapshot, send it an
+ * Update. Every call has a deadline, so a slow or absent server becomes a 503, never a hang.
+ */
+export function createWorkflowGateway(opts: WorkflowGatewayOptions) {
+  const connection = Connection.lazy({ address: opts.address });
+  const client = new Client({ connection, namespace: opts.namespace });
+  const within = <T>(ms: number, fn: () => Promise<T>) => connection.withDeadline(Date.now() + ms, fn);
+  const handleOf = (workflowId: string): WorkflowHandle => client.workflow.getHandle(workflowId);
+
+  return {
+    async start(input: WorkorderInput, summary: string, details: string): Promise<void> {
+      await within(10_000, () =>
+        client.workflow.start(WORKFLOW_TYPE, {
+          workflowId: `workorder-${input.workorderId}`,
+          taskQueue: opts.taskQueue,
+          args: [input, { batchWindow: opts.batchWindow, codegenTaskQueue: opts.codegenTaskQueue }],
+          // A retried start (API retry, reconciler) finds the running workflow instead of a second one.
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          staticSummary: summary,
+          staticDetails: details,
+          typedSearchAttributes: [
+            { key: WorkorderIdKey, value: input.workorderId },
+            { key: CompanyIdKey, value: input.companyId },
+            ...(input.printingPartnerId !== null
+              ? [{ key: PrintingPartnerIdKey, value: input.printingPartnerId }]
+              : []),
+            { key: WorkorderStateKey, value: 'new' },
+            { key: WorkorderTypeKey, value: input.type },
+            { key: WorkorderReferenceKey, value: input.reference },
+            { key: WorkorderArchivedKey, value: false },
+          ],
+        }),
+      );
+    },
+
+    /** The live snapshot, or null when the workflow cannot answer now (the database then serves). */
+    async snapshot(workflowId: string, timeoutMs = 3000): Promise<WorkorderSnapshot | null> {
+      try {
+        return await within(timeoutMs, () => handleOf(workflowId).query(snapshotQuery));
+      } catch {
+        return null;
+      }
+    },
+
+    /** Sends an Update and returns the snapshot after it; a refusal by the validator is a 409. */
+    async update<Args extends unknown[]>(
+      workflowId: string,
+      update: UpdateDefinition<WorkorderSnapshot, Args>,
+      ...args: Args
+    ): Promise<WorkorderSnapshot> {
+      try {
+        // The SDK's overloads split zero and non-zero arities; by name the call is the same.
+        return await within(30_000, () =>
+          handleOf(workflowId).executeUpdate<WorkorderSnapshot, [unknown, ...unknown[]]>(update.name, {
+            args: args as unknown as [unknown, ...unknown[]],
+          }),
+        );
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError) {
+          const cause = err.cause;
+          if (cause instanceof ApplicationFailure && cause.type === INVALID_STATE) throw invalidState(cause.message);
+          throw invalidState(cause?.message ?? 'The workorder refused this change.');
+        }
+        if (err instanceof WorkflowNotFoundError || /already completed/i.test(String((err as Error).message))) {
+          throw invalidState('The workorder is closed and cannot change any more.');
+        }
+        if (isUnavailable(err)) throw unavailable();
+        throw err;
+      }
+    },
+
+    async close(): Promise<void> {
+      await connection.close();
+    },
+    connection,
+  };
+}
+export type WorkflowGateway = ReturnType<typeof createWorkflowGateway>;

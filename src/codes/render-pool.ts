@@ -1,0 +1,65 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import Piscina from 'piscina';
+import type { QrSettings } from '../shared/workorder';
+import type { RenderTask, RenderedPngs } from './render-worker';
+
+/** QR rendering on worker threads, so heartbeats and polling never wait on the CPU. */
+export interface RenderPool {
+  /** PNGs of `texts` in input order; rejects promptly with an AbortError when `signal` aborts. */
+  render(texts: string[], qr: QrSettings, signal?: AbortSignal): Promise<Buffer[]>;
+  close(): Promise<void>;
+  readonly threads: number;
+}
+
+/** Texts per task: enough to amortize messaging, few enough that threads share work and abort is quick. */
+const TEXTS_PER_TASK = 250;
+
+export function createRenderPool(opts: { threads: number; workerFile?: string }): RenderPool {
+  const { threads } = opts;
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new RangeError(`a render pool has a positive integer number of threads, got ${threads}`);
+  }
+  const filename = opts.workerFile ?? defaultWorkerFile();
+  if (!existsSync(filename)) throw new Error(`render worker file not found: ${filename}`);
+  const piscina = new Piscina<RenderTask, RenderedPngs>({ filename, minThreads: threads, maxThreads: threads });
+
+  return {
+    threads,
+    async render(texts, qr, signal) {
+      signal?.throwIfAborted();
+      const tasks: Promise<RenderedPngs>[] = [];
+      for (let start = 0; start < texts.length; start += TEXTS_PER_TASK) {
+        const task: RenderTask = { texts: texts.slice(start, start + TEXTS_PER_TASK), qr };
+        tasks.push(piscina.run(task, { signal }));
+      }
+      const results = await Promise.all(tasks);
+      return results.flatMap(splitPngs);
+    },
+    async close() {
+      await piscina.close();
+    },
+  };
+}
+
+/** Views into the moved buffer, one per PNG; no copies. */
+function splitPngs({ pngs, lengths }: RenderedPngs): Buffer[] {
+  let offset = pngs.byteOffset;
+  return lengths.map((length) => {
+    const png = Buffer.from(pngs.buffer, offset, length);
+    offset += length;
+    return png;
+  });
+}
+
+/**
+ * The compiled worker beside the compiled pool (dist/src/codes). Under ts-jest this module runs
+ * from src/codes, where only the TypeScript exists, so use the build output instead.
+ */
+function defaultWorkerFile(): string {
+  const besideThisModule = path.join(__dirname, 'render-worker.js');
+  if (existsSync(besideThisModule)) return besideThisModule;
+  const built = path.resolve(__dirname, '../../dist/src/codes/render-worker.js');
+  if (existsSync(built)) return built;
+  throw new Error(`render worker not found at ${besideThisModule} or ${built}: run \`npm run build\` first`);
+}

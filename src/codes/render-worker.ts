@@ -1,0 +1,34 @@
+import { move, transferableSymbol, valueSymbol } from 'piscina';
+import type { QrSettings } from '../shared/workorder';
+import { renderQrPng } from './qr';
+
+export interface RenderTask {
+  texts: string[];
+  qr: QrSettings;
+}
+
+/** A task's PNGs back to back, and the length of each, in task order. */
+export interface RenderedPngs {
+  pngs: Uint8Array;
+  lengths: number[];
+}
+
+/**
+ * Piscina task: renders each text's QR PNG. The bytes travel in one buffer whose memory is moved,
+ * not copied, to the main thread.
+ */
+export default function renderPngs(task: RenderTask): RenderedPngs {
+  const rendered = task.texts.map((text) => renderQrPng(text, task.qr));
+  const lengths = rendered.map((png) => png.length);
+  // A fresh, unpooled ArrayBuffer: moving a view of Buffer's shared pool would detach the pool.
+  const pngs = new Uint8Array(lengths.reduce((total, length) => total + length, 0));
+  let offset = 0;
+  for (const png of rendered) {
+    pngs.set(png, offset);
+    offset += png.length;
+  }
+  const result: RenderedPngs = { pngs, lengths };
+  const movable = { [transferableSymbol]: pngs.buffer, [valueSymbol]: result };
+  // Piscina posts the value and transfers the buffer; the caller receives a plain RenderedPngs.
+  return move(movable) as unknown as RenderedPngs;
+}

@@ -1,0 +1,165 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+const intFrom = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const envSchema = z.object({
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: optionalString,
+  HOST: z.string().default('0.0.0.0'),
+  PORT: intFrom(3000),
+  PUBLIC_URL: optionalString,
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_PORT: intFrom(7233, 1),
+  TEMPORAL_UI_PORT: intFrom(8233, 1),
+  TEMPORAL_CLI_PATH: optionalString,
+  TASK_QUEUE: z.string().default('workorders'),
+  CODEGEN_TASK_QUEUE: z.string().default('workorders-codegen'),
+  CODE_KEY: optionalString,
+  CODE_KEY_ID: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ and - only').default('k1'),
+  LINK_SECRET: optionalString,
+  SMTP_URL: optionalString,
+  MAIL_FROM: z.string().default('Workorder service <workorders@localhost>'),
+  BATCH_WINDOW: intFrom(Math.max(2, os.cpus().length), 1),
+  RENDER_THREADS: intFrom(Math.max(1, os.cpus().length), 1),
+  THROTTLE_PER_MINUTE: intFrom(3000, 1),
+  REMINDER_DELAY: z
+    .string()
+    .regex(/^\d+(\.\d+)?\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/i, 'a duration like "2 days"')
+    .default('2 days'),
+  DEFAULT_URL_PREFIX: z
+    .string()
+    .regex(/^[0-9A-Za-z $%*+\-./:]*$/, 'only characters a QR code encodes in alphanumeric mode')
+    .default('HTTPS://QR.EXAMPLE.COM/Q/'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export interface Config {
+  dataDir: string;
+  databaseUrl: string;
+  host: string;
+  port: number;
+  publicUrl: string;
+  temporal: {
+    address: string | undefined;
+    namespace: string;
+    port: number;
+    uiPort: number;
+    cliPath: string | undefined;
+    taskQueue: string;
+    codegenTaskQueue: string;
+  };
+  codeKeyId: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  batchWindow: number;
+  renderThreads: number;
+  throttlePerMinute: number;
+  reminderDelay: string;
+  /** URL prefix of workorders created without a template (legacy create-sid). */
+  defaultUrlPrefix: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Where the artifact store keeps codes, images and zips. */
+  artifactsDir: string;
+  /** Where mail is written as .eml files when SMTP_URL is unset. */
+  outboxDir: string;
+  /** The Temporal dev server's database file. */
+  temporalDbFile: string;
+  /** Raw secret values from the environment; resolveSecrets() fills in the rest. */
+  secretsFromEnv: { codeKey: string | undefined; linkSecret: string | undefined };
+}
+
+export class ConfigError extends Error {}
+
+/** Reads the environment once; every entry point calls this and passes the result down. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`Invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    dataDir,
+    databaseUrl: e.DATABASE_URL ?? `sqlite:${path.join(dataDir, 'workorders.db')}`,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      port: e.TEMPORAL_PORT,
+      uiPort: e.TEMPORAL_UI_PORT,
+      cliPath: e.TEMPORAL_CLI_PATH,
+      taskQueue: e.TASK_QUEUE,
+      codegenTaskQueue: e.CODEGEN_TASK_QUEUE,
+    },
+    codeKeyId: e.CODE_KEY_ID,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    batchWindow: e.BATCH_WINDOW,
+    renderThreads: e.RENDER_THREADS,
+    throttlePerMinute: e.THROTTLE_PER_MINUTE,
+    reminderDelay: e.REMINDER_DELAY,
+    defaultUrlPrefix: e.DEFAULT_URL_PREFIX.toUpperCase(),
+    logLevel: e.LOG_LEVEL,
+    artifactsDir: path.join(dataDir, 'artifacts'),
+    outboxDir: path.join(dataDir, 'outbox'),
+    temporalDbFile: path.join(dataDir, 'temporal.db'),
+    secretsFromEnv: { codeKey: e.CODE_KEY, linkSecret: e.LINK_SECRET },
+  };
+}
+
+export function temporalAddress(config: Config): string {
+  return config.temporal.address ?? `127.0.0.1:${config.temporal.port}`;
+}
+
+export interface Secrets {
+  /** Key of the extended-ID permutation; never logged, never sent anywhere. */
+  codeKey: Buffer;
+  /** Key that signs codegen_file download links. */
+  linkSecret: Buffer;
+}
+
+function decodeSecret(name: string, value: string): Buffer {
+  const buf = /^[0-9a-fA-F]+$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+  if (buf.length < 32) throw new ConfigError(`${name} must hold at least 32 bytes (64 hex characters)`);
+  return buf;
+}
+
+/**
+ * Secrets come from the environment; on a single machine with none set, they are generated once
+ * and kept under DATA_DIR/secrets so a restart makes the same codes and honours the same links.
+ */
+export function resolveSecrets(config: Config): Secrets {
+  const fromFile = (name: string): Buffer => {
+    const dir = path.join(config.dataDir, 'secrets');
+    const file = path.join(dir, name);
+    if (!fs.existsSync(file)) {
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      try {
+        fs.writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+    }
+    return decodeSecret(name, fs.readFileSync(file, 'utf8').trim());
+  };
+  return {
+    codeKey: config.secretsFromEnv.codeKey
+      ? decodeSecret('CODE_KEY', config.secretsFromEnv.codeKey)
+      : fromFile('code-key'),
+    linkSecret: config.secretsFromEnv.linkSecret
+      ? decodeSecret('LINK_SECRET', config.secretsFromEnv.linkSecret)
+      : fromFile('link-secret'),
+  };
+}

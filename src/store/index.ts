@@ -1,0 +1,22 @@
+import { companyRepository } from './companies';
+import type { Store } from './database';
+import { emailLogRepository } from './email-log';
+import { idempotencyRepository } from './idempotency';
+import { templateRepository } from './templates';
+import { tokenRepository } from './tokens';
+import { workorderRepository } from './workorders';
+
+export { openStore, type Store } from './database';
+
+/** Every repository over one database handle; entry points build this once and pass it down. */
+export function repositories(store: Store) {
+  return {
+    companies: companyRepository(store.db),
+    tokens: tokenRepository(store.db),
+    templates: templateRepository(store.db),
+    workorders: workorderRepository(store.db),
+    idempotency: idempotencyRepository(store.db),
+    emailLog: emailLogRepository(store.db),
+  };
+}
+export type Repositories = ReturnType<typeof repositories>;

@@ -1,0 +1,154 @@
+import { Kysely, Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
+import type { Dialect } from './database';
+
+/** Migrations live in code (not files) so the compiled service and the tests run the same list. */
+function migrations(dialect: Dialect): Record<string, Migration> {
+  const id = dialect === 'postgres' ? 'serial' : 'integer';
+  const big = dialect === 'postgres' ? 'bigint' : 'integer';
+  return {
+    '001_core': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('companies')
+          .addColumn('id', id, (c) => c.primaryKey().autoIncrement())
+          .addColumn('uuid', 'text', (c) => c.notNull().unique())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('slug', 'text', (c) => c.notNull())
+          .addColumn('company_type', 'text', (c) => c.notNull())
+          .addColumn('email', 'text')
+          .addColumn('country', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('city', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('website', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('creation_date', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('tokens')
+          .addColumn('id', id, (c) => c.primaryKey().autoIncrement())
+          .addColumn('company_id', 'integer', (c) => c.notNull().references('companies.id'))
+          .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('token_prefix', 'text', (c) => c.notNull())
+          .addColumn('permissions', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text')
+          .addColumn('creation_date', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('templates')
+          .addColumn('id', id, (c) => c.primaryKey().autoIncrement())
+          .addColumn('company_id', 'integer', (c) => c.notNull().references('companies.id'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('code_layout', 'text', (c) => c.notNull())
+          .addColumn('use_serial_number', 'integer', (c) => c.notNull())
+          .addColumn('activate_on_complete', 'integer', (c) => c.notNull())
+          .addColumn('is_static_print', 'integer', (c) => c.notNull())
+          .addColumn('is_hybrid', 'integer', (c) => c.notNull())
+          .addColumn('url_prefix', 'text', (c) => c.notNull())
+          .addColumn('printing_partner_id', 'integer', (c) => c.references('companies.id'))
+          .addColumn('is_archived', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('creation_date', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('counters')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('value', big, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('workorders')
+          .addColumn('id', id, (c) => c.primaryKey().autoIncrement())
+          .addColumn('company_id', 'integer', (c) => c.notNull().references('companies.id'))
+          .addColumn('printing_partner_id', 'integer', (c) => c.references('companies.id'))
+          .addColumn('template_id', 'integer', (c) => c.references('templates.id'))
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('reference', 'text', (c) => c.notNull())
+          .addColumn('remarks', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('quantity', 'integer', (c) => c.notNull())
+          .addColumn('due_date', 'text')
+          .addColumn('total_impressions', 'integer')
+          .addColumn('code_layout', 'text', (c) => c.notNull())
+          .addColumn('use_serial_number', 'integer', (c) => c.notNull())
+          .addColumn('activate_on_complete', 'integer', (c) => c.notNull())
+          .addColumn('is_static_print', 'integer', (c) => c.notNull())
+          .addColumn('is_hybrid', 'integer', (c) => c.notNull())
+          .addColumn('url_prefix', 'text', (c) => c.notNull())
+          .addColumn('product_id', 'integer')
+          .addColumn('brand_id', 'integer')
+          .addColumn('code_index_start', big, (c) => c.notNull())
+          .addColumn('serial_start', big)
+          .addColumn('key_id', 'text', (c) => c.notNull())
+          .addColumn('workflow_id', 'text', (c) => c.notNull())
+          .addColumn('workflow_started', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('codegen_status', 'integer', (c) => c.notNull())
+          .addColumn('is_archived', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('progress_codes', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('progress_batches_completed', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('progress_batches_total', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('cancel_reason', 'text')
+          .addColumn('failure', 'text')
+          .addColumn('external_id', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('equipment_id', 'integer')
+          .addColumn('substrate_id', 'integer')
+          .addColumn('printer_json', 'text')
+          .addColumn('zip_key', 'text')
+          .addColumn('zip_sha256', 'text')
+          .addColumn('zip_size', big)
+          .addColumn('date_codes_completed', 'text')
+          .addColumn('printed_date', 'text')
+          .addColumn('completed_date', 'text')
+          .addColumn('canceled_date', 'text')
+          .addColumn('snapshot_revision', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('creation_date', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addUniqueConstraint('workorders_company_reference', ['company_id', 'reference'])
+          .execute();
+        await db.schema
+          .createIndex('workorders_partner')
+          .on('workorders')
+          .columns(['printing_partner_id', 'id'])
+          .execute();
+        await db.schema
+          .createIndex('workorders_code_index')
+          .on('workorders')
+          .column('code_index_start')
+          .execute();
+        await db.schema
+          .createIndex('workorders_unstarted')
+          .on('workorders')
+          .column('workflow_started')
+          .execute();
+        await db.schema
+          .createTable('idempotency_keys')
+          .addColumn('company_id', 'integer', (c) => c.notNull())
+          .addColumn('idempotency_key', 'text', (c) => c.notNull())
+          .addColumn('request_hash', 'text', (c) => c.notNull())
+          .addColumn('response_status', 'integer')
+          .addColumn('response_body', 'text')
+          .addColumn('creation_date', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('idempotency_keys_pk', ['company_id', 'idempotency_key'])
+          .execute();
+        await db.schema
+          .createTable('email_log')
+          .addColumn('idempotency_key', 'text', (c) => c.primaryKey())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('recipient', 'text', (c) => c.notNull())
+          .addColumn('subject', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await sql`insert into counters (name, value) values ('code_index', 0)`.execute(db);
+      },
+    },
+  };
+}
+
+export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  const list = migrations(dialect);
+  const provider: MigrationProvider = { getMigrations: () => Promise.resolve(list) };
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    const reason = error instanceof Error ? error.message : String(error ?? failed?.migrationName);
+    throw new Error(`Database migration failed: ${reason}`);
+  }
+}

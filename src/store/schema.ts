@@ -1,0 +1,131 @@
+import type { Generated, Selectable } from 'kysely';
+
+/** Booleans are stored as 0/1 integers so SQLite and PostgreSQL share one schema. */
+type Flag = number;
+
+export interface CompanyTable {
+  id: Generated<number>;
+  uuid: string;
+  name: string;
+  slug: string;
+  company_type: 'brand_owner' | 'printing_partner';
+  email: string | null;
+  country: string;
+  city: string;
+  website: string;
+  creation_date: string;
+}
+
+export interface TokenTable {
+  id: Generated<number>;
+  company_id: number;
+  token_hash: string;
+  /** First characters of the token, to tell tokens apart in listings without revealing them. */
+  token_prefix: string;
+  permissions: string;
+  expires_at: string | null;
+  creation_date: string;
+}
+
+export interface TemplateTable {
+  id: Generated<number>;
+  company_id: number;
+  name: string;
+  description: string;
+  type: 'SID' | 'SSC';
+  code_layout: 'qr' | 'sg-inside' | 'sg-outside';
+  use_serial_number: Flag;
+  activate_on_complete: Flag;
+  is_static_print: Flag;
+  is_hybrid: Flag;
+  url_prefix: string;
+  printing_partner_id: number | null;
+  is_archived: Flag;
+  creation_date: string;
+}
+
+export interface CounterTable {
+  name: string;
+  value: number;
+}
+
+export interface WorkorderTable {
+  id: Generated<number>;
+  company_id: number;
+  printing_partner_id: number | null;
+  template_id: number | null;
+  type: 'SID' | 'SSC';
+  reference: string;
+  remarks: string;
+  quantity: number;
+  due_date: string | null;
+  total_impressions: number | null;
+  code_layout: 'qr' | 'sg-inside' | 'sg-outside';
+  use_serial_number: Flag;
+  activate_on_complete: Flag;
+  is_static_print: Flag;
+  is_hybrid: Flag;
+  url_prefix: string;
+  product_id: number | null;
+  brand_id: number | null;
+  code_index_start: number;
+  serial_start: number | null;
+  key_id: string;
+  workflow_id: string;
+  /** 0 until the API (or the reconciler) has started the workflow. */
+  workflow_started: Flag;
+  state: string;
+  codegen_status: number;
+  is_archived: Flag;
+  progress_codes: number;
+  progress_batches_completed: number;
+  progress_batches_total: number;
+  cancel_reason: string | null;
+  failure: string | null;
+  external_id: string;
+  equipment_id: number | null;
+  substrate_id: number | null;
+  printer_json: string | null;
+  zip_key: string | null;
+  zip_sha256: string | null;
+  zip_size: number | null;
+  date_codes_completed: string | null;
+  printed_date: string | null;
+  completed_date: string | null;
+  canceled_date: string | null;
+  snapshot_revision: number;
+  creation_date: string;
+  updated_at: string;
+}
+
+export interface IdempotencyKeyTable {
+  company_id: number;
+  idempotency_key: string;
+  request_hash: string;
+  response_status: number | null;
+  response_body: string | null;
+  creation_date: string;
+}
+
+export interface EmailLogTable {
+  idempotency_key: string;
+  status: 'sending' | 'sent';
+  recipient: string;
+  subject: string;
+  updated_at: string;
+}
+
+export interface Database {
+  companies: CompanyTable;
+  tokens: TokenTable;
+  templates: TemplateTable;
+  counters: CounterTable;
+  workorders: WorkorderTable;
+  idempotency_keys: IdempotencyKeyTable;
+  email_log: EmailLogTable;
+}
+
+export type CompanyRow = Selectable<CompanyTable>;
+export type TokenRow = Selectable<TokenTable>;
+export type TemplateRow = Selectable<TemplateTable>;
+export type WorkorderRow = Selectable<WorkorderTable>;

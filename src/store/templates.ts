@@ -1,0 +1,60 @@
+import type { Kysely } from 'kysely';
+import { nowIso } from './database';
+import type { Database, TemplateRow, TemplateTable } from './schema';
+
+export interface NewTemplate {
+  companyId: number;
+  name: string;
+  description?: string;
+  type: TemplateTable['type'];
+  codeLayout: TemplateTable['code_layout'];
+  useSerialNumber: boolean;
+  activateOnComplete: boolean;
+  isStaticPrint: boolean;
+  isHybrid: boolean;
+  urlPrefix: string;
+  printingPartnerId: number | null;
+}
+
+export function templateRepository(db: Kysely<Database>) {
+  return {
+    async create(t: NewTemplate): Promise<TemplateRow> {
+      return db
+        .insertInto('templates')
+        .values({
+          company_id: t.companyId,
+          name: t.name,
+          description: t.description ?? '',
+          type: t.type,
+          code_layout: t.codeLayout,
+          use_serial_number: t.useSerialNumber ? 1 : 0,
+          activate_on_complete: t.activateOnComplete ? 1 : 0,
+          is_static_print: t.isStaticPrint ? 1 : 0,
+          is_hybrid: t.isHybrid ? 1 : 0,
+          url_prefix: t.urlPrefix,
+          printing_partner_id: t.printingPartnerId,
+          is_archived: 0,
+          creation_date: nowIso(),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    },
+    async byIdForCompany(id: number, companyId: number): Promise<TemplateRow | undefined> {
+      return db
+        .selectFrom('templates')
+        .selectAll()
+        .where('id', '=', id)
+        .where('company_id', '=', companyId)
+        .executeTakeFirst();
+    },
+    async listForCompany(companyId: number, limit: number, offset: number) {
+      const base = db.selectFrom('templates').where('company_id', '=', companyId).where('is_archived', '=', 0);
+      const [rows, total] = await Promise.all([
+        base.selectAll().orderBy('id', 'desc').limit(limit).offset(offset).execute(),
+        base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+      ]);
+      return { rows, count: Number(total.n) };
+    },
+  };
+}
+export type TemplateRepository = ReturnType<typeof templateRepository>;

@@ -1,0 +1,3 @@
+import packageJson from '../package.json';
+
+export const GENERATOR = { name: packageJson.name, version: packageJson.version };

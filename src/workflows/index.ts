@@ -1,0 +1,1 @@
+export { workorderWorkflow } from './workorder';

@@ -1,0 +1,43 @@
+import { ApplicationFailure } from '@temporalio/workflow';
+import { INVALID_STATE } from '../shared/messages';
+import { Codegen, type WorkorderSnapshot, type WorkorderType } from '../shared/workorder';
+
+/** The lifecycle rules of CONTRACT §7: each throws an InvalidState failure (HTTP 409) when refused. */
+function refuse(message: string): never {
+  throw ApplicationFailure.create({ type: INVALID_STATE, message, nonRetryable: true });
+}
+
+export function checkPrinterConfirm(type: WorkorderType, s: WorkorderSnapshot): void {
+  if (type !== 'SSC') refuse('Only SSC workorders are confirmed by a printer.');
+  if (s.state === 'canceled') refuse('The workorder is canceled.');
+  if (s.printer !== null || s.state !== 'new') refuse('The workorder is already confirmed.');
+}
+
+export function checkCancel(s: WorkorderSnapshot): void {
+  if (s.state !== 'new' && s.state !== 'ready to print') {
+    refuse(`A workorder in state "${s.state}" cannot be canceled.`);
+  }
+}
+
+export function checkArchive(s: WorkorderSnapshot): void {
+  if (s.isArchived) refuse('The workorder is already archived.');
+  if (s.state !== 'completed' && s.state !== 'canceled') {
+    refuse(`A workorder in state "${s.state}" cannot be archived; only completed or canceled ones.`);
+  }
+}
+
+export function checkMarkPrinted(type: WorkorderType, s: WorkorderSnapshot): void {
+  if (type !== 'SSC') refuse('Only SSC workorders are marked printed.');
+  if (s.state !== 'ready to print') refuse(`A workorder in state "${s.state}" cannot be marked printed.`);
+}
+
+export function checkQaComplete(type: WorkorderType, s: WorkorderSnapshot): void {
+  if (type !== 'SSC') refuse('Only SSC workorders go through QA approval.');
+  if (s.state !== 'printed') refuse(`A workorder in state "${s.state}" cannot be approved; it must be printed.`);
+}
+
+export function checkRetryGeneration(s: WorkorderSnapshot): void {
+  if (s.state !== 'new' || s.codegenStatus !== Codegen.failed) {
+    refuse('Only a workorder whose generation failed can be retried.');
+  }
+}
