@@ -30,7 +30,9 @@ export interface ManifestInput {
  */
 export function buildManifest(m: ManifestInput): string {
   const serialRange =
-    m.code.serialStart === null ? null : { first: m.code.serialStart, last: m.code.serialStart + m.quantity - 1 };
+    m.code.serialStart === null
+      ? null
+      : { first: m.code.serialStart, last: m.code.serialStart + m.quantity - 1 };
   const manifest = {
     format_version: MANIFEST_FORMAT_VERSION,
     workorder: {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Piscina from 'piscina';
@@ -22,19 +23,36 @@ export function createRenderPool(opts: { threads: number; workerFile?: string })
   }
   const filename = opts.workerFile ?? defaultWorkerFile();
   if (!existsSync(filename)) throw new Error(`render worker file not found: ${filename}`);
-  const piscina = new Piscina<RenderTask, RenderedPngs>({ filename, minThreads: threads, maxThreads: threads });
+  const piscina = new Piscina<RenderTask, RenderedPngs>({
+    filename,
+    minThreads: threads,
+    maxThreads: threads,
+  });
 
   return {
     threads,
     async render(texts, qr, signal) {
       signal?.throwIfAborted();
-      const tasks: Promise<RenderedPngs>[] = [];
-      for (let start = 0; start < texts.length; start += TEXTS_PER_TASK) {
-        const task: RenderTask = { texts: texts.slice(start, start + TEXTS_PER_TASK), qr };
-        tasks.push(piscina.run(task, { signal }));
+      // One controller for this call's tasks: the caller's signal gets a single listener, and a
+      // failed task cancels the others instead of leaving them to run.
+      const controller = new AbortController();
+      setMaxListeners(Math.max(10, Math.ceil(texts.length / TEXTS_PER_TASK)), controller.signal);
+      const forwardAbort = (): void => controller.abort(signal?.reason);
+      signal?.addEventListener('abort', forwardAbort, { once: true });
+      try {
+        const tasks: Promise<RenderedPngs>[] = [];
+        for (let start = 0; start < texts.length; start += TEXTS_PER_TASK) {
+          const task: RenderTask = { texts: texts.slice(start, start + TEXTS_PER_TASK), qr };
+          tasks.push(piscina.run(task, { signal: controller.signal }));
+        }
+        const results = await Promise.all(tasks);
+        return results.flatMap(splitPngs);
+      } catch (error) {
+        controller.abort(error);
+        throw error;
+      } finally {
+        signal?.removeEventListener('abort', forwardAbort);
       }
-      const results = await Promise.all(tasks);
-      return results.flatMap(splitPngs);
     },
     async close() {
       await piscina.close();

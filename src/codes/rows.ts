@@ -14,7 +14,8 @@ export interface CodeRow {
   url: string;
 }
 
-export const CODES_CSV_HEADER = 'extended_id,serial_number,sequence_number,batch_number,batch_sequence_number,url';
+export const CODES_CSV_HEADER =
+  'extended_id,serial_number,sequence_number,batch_number,batch_sequence_number,url';
 export const FILES_CSV_HEADER = 'file,serial_number';
 export const SERIALS_CSV_HEADER = 'serial_number,extended_id';
 
@@ -46,7 +47,8 @@ export function batchRows(
     const sequenceNumber = firstSequence + i;
     return {
       extendedId,
-      serialNumber: code.serialStart === null ? '' : formatSerialNumber(code.serialStart + sequenceNumber - 1),
+      serialNumber:
+        code.serialStart === null ? '' : formatSerialNumber(code.serialStart + sequenceNumber - 1),
       sequenceNumber,
       batchNumber,
       batchSequenceNumber: i + 1,

@@ -80,6 +80,13 @@ export function workorderReadRoutes(deps: ApiDeps): Router {
     }
     if (!row) throw notFound();
     assertGenerated(row);
+    const etag = `"${row.zip_sha256}"`;
+    const ifNoneMatch = req.headers['if-none-match'];
+    if (ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) {
+      res.setHeader('ETag', etag);
+      res.status(304).end();
+      return;
+    }
     const file = deps.artifacts.pathOf(row.zip_key as string);
     await new Promise<void>((resolve, reject) => {
       res.sendFile(
@@ -88,7 +95,7 @@ export function workorderReadRoutes(deps: ApiDeps): Router {
           etag: false,
           lastModified: false,
           headers: {
-            ETag: `"${row.zip_sha256}"`,
+            ETag: etag,
             'Content-Type': 'application/zip',
             'Content-Disposition': `attachment; filename="workorder-${row.id}.zip"`,
             'Cache-Control': 'private, no-cache',

@@ -37,9 +37,9 @@ describe('extended IDs', () => {
 
   it('are refused when corrupted, truncated, lower-cased or foreign', () => {
     const [extendedId] = extendedIdsFor(permutation, [31]);
-    const substituted =
-      extendedId.slice(0, 4) + (extendedId[4] === 'X' ? 'Y' : 'X') + extendedId.slice(5);
-    const transposed = extendedId[0] === extendedId[1] ? null : extendedId[1] + extendedId[0] + extendedId.slice(2);
+    const substituted = extendedId.slice(0, 4) + (extendedId[4] === 'X' ? 'Y' : 'X') + extendedId.slice(5);
+    const transposed =
+      extendedId[0] === extendedId[1] ? null : extendedId[1] + extendedId[0] + extendedId.slice(2);
     for (const corrupted of [substituted, transposed, extendedId.slice(1), extendedId.toLowerCase() + 'Z']) {
       if (corrupted === null) continue;
       expect(() => indexFromExtendedId(permutation, corrupted)).toThrow(RangeError);

@@ -35,7 +35,8 @@ describe('the code permutation', () => {
     expect(values.high).toHaveLength(MILLION);
     const distinct = new Set<bigint>();
     for (let i = 0; i < MILLION; i++) {
-      if (values.high[i] >= HIGH_MODULUS || values.low[i] >= LOW_MODULUS) throw new Error('value out of range');
+      if (values.high[i] >= HIGH_MODULUS || values.low[i] >= LOW_MODULUS)
+        throw new Error('value out of range');
       distinct.add(joined(values.high[i], values.low[i]));
     }
     expect(distinct.size).toBe(MILLION);
@@ -107,9 +108,9 @@ describe('the code permutation', () => {
   it('refuses values outside [0, 31^11), and values whose index would exceed 2^53', () => {
     expect(() => permutation.decrypt(-1n)).toThrow(RangeError);
     expect(() => permutation.decrypt(BigInt(31) ** BigInt(11))).toThrow(RangeError);
-    expect(() => permutation.decryptMany({ high: Uint32Array.of(HIGH_MODULUS), low: Uint32Array.of(0) })).toThrow(
-      RangeError,
-    );
+    expect(() =>
+      permutation.decryptMany({ high: Uint32Array.of(HIGH_MODULUS), low: Uint32Array.of(0) }),
+    ).toThrow(RangeError);
     // Most of the domain lies above 2^53: some value among a few hundred decrypts there.
     const values = { high: new Uint32Array(300), low: new Uint32Array(300) };
     for (let i = 0; i < 300; i++) values.low[i] = i;
@@ -119,7 +120,10 @@ describe('the code permutation', () => {
   it('never shows the key in errors or when printed', () => {
     const secret = Buffer.from('an unmistakable secret code key!');
     const keyed = new CodePermutation(secret);
-    const roundKey = createHmac('sha256', secret).update('extended-id-permutation-v1').digest().subarray(0, 16);
+    const roundKey = createHmac('sha256', secret)
+      .update('extended-id-permutation-v1')
+      .digest()
+      .subarray(0, 16);
     const printed = `${String(keyed)} ${JSON.stringify(keyed)} ${inspect(keyed, { showHidden: true, depth: 5 })}`;
     expect(printed).not.toContain('unmistakable');
     expect(printed).not.toContain(secret.toString('hex'));

@@ -1,0 +1,65 @@
+/**
+ * Regenerates a workorder's zip from scratch, outside Temporal, into a fresh artifact directory:
+ * the reference a test compares the service's zip against, byte for byte.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createActivities } from '../../src/activities';
+import { workorderInput } from '../../src/api/workflow-start';
+import { CodePermutation } from '../../src/codes/permutation';
+import { createRenderPool } from '../../src/codes/render-pool';
+import { loadConfig, resolveSecrets } from '../../src/config';
+import { createMailer } from '../../src/mail/mailer';
+import { batchBounds, batchCount, type BatchRef, type PrinterConfirmation } from '../../src/shared/workorder';
+import { createLocalArtifactStore } from '../../src/storage/artifacts';
+import { openStore, repositories } from '../../src/store';
+import { GENERATOR } from '../../src/version';
+
+export async function regenerateZip(
+  stackEnv: Record<string, string>,
+  workorderId: number,
+  printer: PrinterConfirmation | null = null,
+): Promise<Buffer> {
+  const config = loadConfig(stackEnv);
+  const store = await openStore(config.databaseUrl);
+  const artifactsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'workorder-regen-'));
+  const renderPool = createRenderPool({ threads: 2 });
+  try {
+    const repos = repositories(store);
+    const activities = createActivities({
+      repos,
+      artifacts: createLocalArtifactStore(artifactsDir),
+      mailer: createMailer({ smtpUrl: undefined, outboxDir: path.join(artifactsDir, 'outbox'), from: 'x@y' }),
+      renderPool,
+      permutation: new CodePermutation(resolveSecrets(config).codeKey),
+      publicUrl: config.publicUrl,
+      generator: GENERATOR,
+    });
+    const row = await repos.workorders.byId(workorderId);
+    const company = row && (await repos.companies.byId(row.company_id));
+    if (!row || !company) throw new Error(`no workorder ${workorderId}`);
+    const code = workorderInput(row, company, config).code;
+    const env = new MockActivityEnvironment();
+    const batches: BatchRef[] = [];
+    for (let n = 1; n <= batchCount(row.quantity); n++) {
+      const { firstSequence, count } = batchBounds(row.quantity, n);
+      const ref: BatchRef = await env.run(activities.generateBatch, {
+        workorderId,
+        batchNumber: n,
+        firstSequence,
+        count,
+        code,
+        printer,
+      });
+      batches.push(ref);
+    }
+    const zip: { key: string } = await env.run(activities.assembleZip, { workorderId, code, printer, batches });
+    return fs.readFileSync(path.join(artifactsDir, ...zip.key.split('/')));
+  } finally {
+    await renderPool.close();
+    await store.close();
+    fs.rmSync(artifactsDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,117 @@
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
+import QRCode from 'qrcode';
+import { crc32 } from 'node:zlib';
+import { encodeQrPng, tableCrc32 } from '../../../src/codes/png';
+import { DEFAULT_QR, renderQrPng } from '../../../src/codes/qr';
+import type { QrSettings } from '../../../src/shared/workorder';
+import { seededRandom } from './random';
+
+function decodeQr(png: Buffer): string | undefined {
+  const image = PNG.sync.read(png);
+  return jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data;
+}
+
+function chunkTypes(png: Buffer): string[] {
+  const types: string[] = [];
+  for (let offset = 8; offset < png.length;) {
+    const length = png.readUInt32BE(offset);
+    types.push(png.toString('latin1', offset + 4, offset + 8));
+    offset += 12 + length;
+  }
+  return types;
+}
+
+const urls = [
+  'HTTPS://QR.EXAMPLE.COM/Q/0123456789AS',
+  'HTTPS://QR.EXAMPLE.COM/Q/YXWVTSRQPNMK',
+  'HTTP://S.CO/7H3K9M2P4R6T',
+  'HTTPS://A-VERY-LONG-BRAND-DOMAIN.EXAMPLE.COM/PRODUCTS/SCAN/ABCDEFGHJKMN',
+];
+const levels: QrSettings['errorCorrection'][] = ['L', 'M', 'Q', 'H'];
+
+describe('QR PNGs', () => {
+  it.each(levels)('decode back to the exact URL at error correction %s', (errorCorrection) => {
+    for (const url of urls) {
+      expect(decodeQr(renderQrPng(url, { ...DEFAULT_QR, errorCorrection }))).toBe(url);
+    }
+  });
+
+  it('decode at other module sizes and quiet zones', () => {
+    for (const layout of [
+      { pixelsPerModule: 1, quietZoneModules: 4 },
+      { pixelsPerModule: 3, quietZoneModules: 2 },
+      { pixelsPerModule: 7, quietZoneModules: 5 },
+    ]) {
+      expect(decodeQr(renderQrPng(urls[0], { errorCorrection: 'Q', ...layout }))).toBe(urls[0]);
+    }
+  });
+
+  it('are the same bytes every time', () => {
+    const first = renderQrPng(urls[0], DEFAULT_QR);
+    expect(renderQrPng(urls[0], DEFAULT_QR).equals(first)).toBe(true);
+    expect(renderQrPng(urls[1], DEFAULT_QR).equals(first)).toBe(false);
+  });
+
+  it('are 1-bit grayscale with only IHDR, IDAT and IEND', () => {
+    const png = renderQrPng(urls[0], DEFAULT_QR);
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(png.readUInt32BE(8)).toBe(13);
+    expect(png.toString('latin1', 12, 16)).toBe('IHDR');
+    // Version 2 (25 modules) holds 38 alphanumeric characters at M; two quiet zones of 4; 4 px each.
+    expect(QRCode.create(urls[0], { errorCorrectionLevel: 'M' }).modules.size).toBe(25);
+    expect(png.readUInt32BE(16)).toBe((25 + 8) * 4);
+    expect(png.readUInt32BE(20)).toBe((25 + 8) * 4);
+    expect([...png.subarray(24, 29)]).toEqual([1, 0, 0, 0, 0]);
+    expect(chunkTypes(png)).toEqual(['IHDR', 'IDAT', 'IEND']);
+  });
+
+  it('are small', () => {
+    expect(renderQrPng(urls[0], DEFAULT_QR).length).toBeLessThan(600);
+  });
+});
+
+describe('the PNG encoder', () => {
+  it('draws each dark module as a black square inside a white quiet zone', () => {
+    // A 3×3 matrix: dark on the diagonal, boolean input.
+    const modules = { size: 3, data: [true, false, false, false, true, false, false, false, true] };
+    const image = PNG.sync.read(encodeQrPng(modules, { pixelsPerModule: 2, quietZoneModules: 1 }));
+    expect([image.width, image.height]).toEqual([10, 10]);
+    for (let y = 0; y < 10; y++) {
+      for (let x = 0; x < 10; x++) {
+        const moduleX = Math.floor(x / 2) - 1;
+        const moduleY = Math.floor(y / 2) - 1;
+        const dark = moduleX === moduleY && moduleX >= 0 && moduleX < 3;
+        expect(image.data[(y * 10 + x) * 4]).toBe(dark ? 0 : 255);
+      }
+    }
+  });
+
+  it('accepts a Uint8Array matrix without a quiet zone', () => {
+    const image = PNG.sync.read(
+      encodeQrPng({ size: 1, data: Uint8Array.of(1) }, { pixelsPerModule: 9, quietZoneModules: 0 }),
+    );
+    expect([image.width, image.height]).toEqual([9, 9]);
+    expect(image.data.every((value, i) => (i % 4 === 3 ? value === 255 : value === 0))).toBe(true);
+  });
+
+  it('refuses a matrix that is not square and layouts that are not positive integers', () => {
+    const layout = { pixelsPerModule: 1, quietZoneModules: 0 };
+    expect(() => encodeQrPng({ size: 2, data: [true] }, layout)).toThrow(RangeError);
+    expect(() => encodeQrPng({ size: 1, data: [true] }, { ...layout, pixelsPerModule: 0 })).toThrow(
+      RangeError,
+    );
+    expect(() => encodeQrPng({ size: 1, data: [true] }, { ...layout, quietZoneModules: 0.5 })).toThrow(
+      RangeError,
+    );
+  });
+
+  it('has a table CRC-32 that agrees with zlib', () => {
+    const random = seededRandom(7);
+    for (const length of [0, 1, 13, 1000]) {
+      const bytes = Uint8Array.from({ length }, () => Math.floor(random() * 256));
+      expect(tableCrc32(bytes)).toBe(crc32(bytes));
+    }
+    expect(tableCrc32(Buffer.from('IEND'))).toBe(0xae426082);
+  });
+});

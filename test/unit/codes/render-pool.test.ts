@@ -1,0 +1,122 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { extendedIdsFor } from '../../../src/codes/extended-id';
+import { CodePermutation } from '../../../src/codes/permutation';
+import { DEFAULT_QR, renderQrPng } from '../../../src/codes/qr';
+import { createRenderPool, type RenderPool } from '../../../src/codes/render-pool';
+
+const repositoryRoot = path.resolve(__dirname, '../../..');
+
+/**
+ * Compiles the current worker sources, so the test never runs a stale dist/. The output sits
+ * under node_modules so the worker resolves piscina and qrcode like the real build does.
+ */
+function compileRenderWorker(): { outDir: string; workerFile: string } {
+  const cacheDir = path.join(repositoryRoot, 'node_modules', '.cache');
+  mkdirSync(cacheDir, { recursive: true });
+  const outDir = mkdtempSync(path.join(cacheDir, 'render-worker-test-'));
+  const tsc = path.join(repositoryRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+  execFileSync(process.execPath, [
+    tsc,
+    '--outDir',
+    outDir,
+    '--rootDir',
+    repositoryRoot,
+    '--module',
+    'commonjs',
+    '--target',
+    'es2022',
+    '--esModuleInterop',
+    '--skipLibCheck',
+    '--types',
+    'node',
+    path.join(repositoryRoot, 'src', 'codes', 'render-worker.ts'),
+  ]);
+  return { outDir, workerFile: path.join(outDir, 'src', 'codes', 'render-worker.js') };
+}
+
+const urls = extendedIdsFor(
+  new CodePermutation(Buffer.alloc(32, 3)),
+  Array.from({ length: 1_200 }, (_, i) => i),
+).map((extendedId) => `HTTPS://QR.EXAMPLE.COM/Q/${extendedId}`);
+
+describe('the render pool', () => {
+  let compiled: { outDir: string; workerFile: string };
+  let pool: RenderPool;
+
+  beforeAll(() => {
+    compiled = compileRenderWorker();
+    pool = createRenderPool({ threads: 2, workerFile: compiled.workerFile });
+  }, 120_000);
+
+  afterAll(async () => {
+    await pool.close();
+    rmSync(compiled.outDir, { recursive: true, force: true });
+  });
+
+  it('renders the same bytes as the main thread, in input order', async () => {
+    const pngs = await pool.render(urls, DEFAULT_QR);
+    expect(pngs).toHaveLength(urls.length);
+    urls.forEach((url, i) => {
+      if (!pngs[i].equals(renderQrPng(url, DEFAULT_QR))) throw new Error(`PNG ${i} differs`);
+    });
+  });
+
+  it('returns views into one moved buffer per task rather than copies', async () => {
+    const pngs = await pool.render(urls.slice(0, 3), DEFAULT_QR);
+    expect(pngs[1].buffer).toBe(pngs[0].buffer);
+    expect(pngs[0].buffer.byteLength).toBe(pngs.reduce((total, png) => total + png.length, 0));
+  });
+
+  it('rejects with the rendering error when a text does not fit in a QR code', async () => {
+    await expect(pool.render([urls[0], 'X'.repeat(5_000)], DEFAULT_QR)).rejects.toThrow(/too big/);
+  });
+
+  it('uses the QR settings it is given', async () => {
+    const qr = { errorCorrection: 'H', pixelsPerModule: 2, quietZoneModules: 1 } as const;
+    const [png] = await pool.render([urls[0]], qr);
+    expect(png.equals(renderQrPng(urls[0], qr))).toBe(true);
+  });
+
+  it('renders nothing for no texts', async () => {
+    await expect(pool.render([], DEFAULT_QR)).resolves.toEqual([]);
+  });
+
+  it('rejects promptly when aborted, and keeps working afterwards', async () => {
+    const many = Array.from({ length: 10 }, () => urls).flat();
+    const controller = new AbortController();
+    const rendering = pool.render(many, DEFAULT_QR, controller.signal);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const abortedAt = performance.now();
+    controller.abort();
+    await expect(rendering).rejects.toMatchObject({ name: 'AbortError' });
+    expect(performance.now() - abortedAt).toBeLessThan(500);
+
+    const [png] = await pool.render([urls[1]], DEFAULT_QR);
+    expect(png.equals(renderQrPng(urls[1], DEFAULT_QR))).toBe(true);
+  });
+
+  it('refuses at once a signal that is already aborted', async () => {
+    await expect(pool.render(urls, DEFAULT_QR, AbortSignal.abort())).rejects.toMatchObject({
+      name: 'AbortError',
+    });
+  });
+
+  it('reports its thread count and refuses nonsense thread counts or missing workers', () => {
+    expect(pool.threads).toBe(2);
+    expect(() => createRenderPool({ threads: 0, workerFile: compiled.workerFile })).toThrow(RangeError);
+    expect(() => createRenderPool({ threads: 1, workerFile: '/nonexistent/render-worker.js' })).toThrow(
+      /not found/,
+    );
+  });
+
+  it('finds the built worker by default, or says to build first', async () => {
+    const built = path.join(repositoryRoot, 'dist', 'src', 'codes', 'render-worker.js');
+    if (existsSync(built)) {
+      await createRenderPool({ threads: 1 }).close();
+    } else {
+      expect(() => createRenderPool({ threads: 1 })).toThrow(/npm run build/);
+    }
+  });
+});
