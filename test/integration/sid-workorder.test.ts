@@ -162,7 +162,7 @@ describe('a SID workorder from template to zip', () => {
     expect(ids.size).toBe(QUANTITY);
   });
 
-  test('every image is its code URL's QR; a sample across both batches decodes back to the URL', () => {
+  test("every image is its code URL's QR; a sample across both batches decodes back to the URL", () => {
     const codes = new Map(csvRows(entries.get('codes.csv') as Buffer).slice(1).map((r) => [r[1], r[5]]));
     const files = csvRows(entries.get('files.csv') as Buffer);
     expect(files[0]).toEqual(['file', 'serial_number']);
