@@ -2,9 +2,34 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = [
-  'assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs', 'fs/promises',
-  'http', 'http2', 'https', 'net', 'os', 'path', 'perf_hooks', 'process', 'readline', 'stream', 'timers',
-  'tls', 'url', 'util', 'v8', 'vm', 'worker_threads', 'zlib',
+  'assert',
+  'buffer',
+  'child_process',
+  'cluster',
+  'crypto',
+  'dgram',
+  'dns',
+  'events',
+  'fs',
+  'fs/promises',
+  'http',
+  'http2',
+  'https',
+  'net',
+  'os',
+  'path',
+  'perf_hooks',
+  'process',
+  'readline',
+  'stream',
+  'timers',
+  'tls',
+  'url',
+  'util',
+  'v8',
+  'vm',
+  'worker_threads',
+  'zlib',
 ];
 
 export default tseslint.config(
@@ -35,7 +60,11 @@ export default tseslint.config(
             message: 'Node built-ins are not allowed in workflow code.',
           })),
           patterns: [
-            { group: ['../activities/*', '../store/*', '../storage/*', '../mail/*', '../api/*'], allowTypeImports: true, message: 'Workflows import only src/shared (and types of activities).' },
+            {
+              group: ['../activities/*', '../store/*', '../storage/*', '../mail/*', '../api/*'],
+              allowTypeImports: true,
+              message: 'Workflows import only src/shared (and types of activities).',
+            },
           ],
         },
       ],
@@ -43,6 +72,8 @@ export default tseslint.config(
   },
   {
     files: ['**/*.mjs', '**/*.js'],
-    languageOptions: { globals: { console: 'readonly', process: 'readonly' } },
+    languageOptions: {
+      globals: { console: 'readonly', process: 'readonly', module: 'writable', require: 'readonly' },
+    },
   },
 );

@@ -24,7 +24,10 @@ const envSchema = z.object({
   TASK_QUEUE: z.string().default('workorders'),
   CODEGEN_TASK_QUEUE: z.string().default('workorders-codegen'),
   CODE_KEY: optionalString,
-  CODE_KEY_ID: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ and - only').default('k1'),
+  CODE_KEY_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ and - only')
+    .default('k1'),
   LINK_SECRET: optionalString,
   SMTP_URL: optionalString,
   MAIL_FROM: z.string().default('Workorder service <workorders@localhost>'),
@@ -33,7 +36,10 @@ const envSchema = z.object({
   THROTTLE_PER_MINUTE: intFrom(3000, 1),
   REMINDER_DELAY: z
     .string()
-    .regex(/^\d+(\.\d+)?\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/i, 'a duration like "2 days"')
+    .regex(
+      /^\d+(\.\d+)?\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/i,
+      'a duration like "2 days"',
+    )
     .default('2 days'),
   DEFAULT_URL_PREFIX: z
     .string()

@@ -22,7 +22,11 @@ export async function runWorker(config: Config): Promise<void> {
   const store = await openStore(config.databaseUrl);
   const repos = repositories(store);
   const renderPool = createRenderPool({ threads: config.renderThreads });
-  const mailer = createMailer({ smtpUrl: config.smtpUrl, outboxDir: config.outboxDir, from: config.mailFrom });
+  const mailer = createMailer({
+    smtpUrl: config.smtpUrl,
+    outboxDir: config.outboxDir,
+    from: config.mailFrom,
+  });
   const activities = createActivities({
     repos,
     artifacts: createLocalArtifactStore(config.artifactsDir),

@@ -24,7 +24,10 @@ export async function sendWorkorderEmail(deps: EmailDeps, input: SendEmailInput)
   const partner = companies.get(workorder.printing_partner_id);
   if (!brand || !partner) return;
   if (!partner.email) {
-    log.warn('Printing partner has no email address; nothing sent', { workorderId: workorder.id, event: input.event.kind });
+    log.warn('Printing partner has no email address; nothing sent', {
+      workorderId: workorder.id,
+      event: input.event.kind,
+    });
     return;
   }
   const message = renderPartnerMail(input.event, { workorder, brand, publicUrl: deps.publicUrl });

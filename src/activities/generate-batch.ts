@@ -41,7 +41,13 @@ export async function generateBatch(deps: BatchDeps, input: GenerateBatchInput):
   const images: Buffer[] = [];
   for (let start = 0; start < imaged.length; start += RENDER_SLICE) {
     const slice = imaged.slice(start, start + RENDER_SLICE);
-    images.push(...(await deps.renderPool.render(slice.map((r) => r.url), input.code.qr, ctx.cancellationSignal)));
+    images.push(
+      ...(await deps.renderPool.render(
+        slice.map((r) => r.url),
+        input.code.qr,
+        ctx.cancellationSignal,
+      )),
+    );
     ctx.heartbeat({ rendered: start + slice.length });
   }
   const filesCsv = imaged.map((r) => filesCsvLine(imageFileName(r), r.serialNumber)).join('');

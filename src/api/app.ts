@@ -64,7 +64,9 @@ function jsonBody() {
 function bodyErrors(err: unknown): ApiError | undefined {
   const type = (err as { type?: string }).type;
   if (type === 'entity.parse.failed') {
-    const message = String((err as Error).message).replace(/\s+/g, ' ').slice(0, 200);
+    const message = String((err as Error).message)
+      .replace(/\s+/g, ' ')
+      .slice(0, 200);
     return new ApiError(400, { detail: `JSON parse error - ${message}` });
   }
   if (type === 'entity.too.large') return new ApiError(413, { detail: 'Request body is too large.' });
@@ -93,7 +95,8 @@ export function createApp(deps: ApiDeps) {
   const api = express.Router();
   api.use(jsonBody());
   api.use(async (req: Request, _res: Response, next: NextFunction) => {
-    if (req.headers.authorization !== undefined) req.auth = await authenticate(deps.repos, req.headers.authorization);
+    if (req.headers.authorization !== undefined)
+      req.auth = await authenticate(deps.repos, req.headers.authorization);
     next();
   });
   api.use(throttle(deps.config.throttlePerMinute));

@@ -17,7 +17,9 @@ export const fieldError = (field: string, message: string) => fieldErrors({ [fie
 export const invalidState = (detail: string) => new ApiError(409, { detail, code: 'invalid_state' });
 export const forbidden = (detail = 'You do not have permission to perform this action.') =>
   new ApiError(403, { detail });
-export const unavailable = (detail = 'The service is temporarily unavailable. Try again shortly.', retryAfter = 5) =>
-  new ApiError(503, { detail, code: 'unavailable' }, { 'Retry-After': String(retryAfter) });
+export const unavailable = (
+  detail = 'The service is temporarily unavailable. Try again shortly.',
+  retryAfter = 5,
+) => new ApiError(503, { detail, code: 'unavailable' }, { 'Retry-After': String(retryAfter) });
 
 export const invalidPk = (value: unknown) => `Invalid pk "${String(value)}" - object does not exist.`;

@@ -38,7 +38,8 @@ export async function idempotent(
   };
   const key = req.headers['idempotency-key'];
   if (typeof key !== 'string' || key === '') return send(await create());
-  if (key.length > 255) throw new ApiError(400, { detail: 'Idempotency-Key must be at most 255 characters.' });
+  if (key.length > 255)
+    throw new ApiError(400, { detail: 'Idempotency-Key must be at most 255 characters.' });
 
   const hash = createHash('sha256')
     .update(`${req.method} ${req.path}\n${JSON.stringify(canonical(req.body ?? {}))}`)
@@ -53,7 +54,10 @@ export async function idempotent(
   if (claim.kind === 'in-progress') {
     throw new ApiError(
       409,
-      { detail: 'A request with this Idempotency-Key is still in progress.', code: 'idempotency_in_progress' },
+      {
+        detail: 'A request with this Idempotency-Key is still in progress.',
+        code: 'idempotency_in_progress',
+      },
       { 'Retry-After': '1' },
     );
   }

@@ -41,7 +41,9 @@ export async function startApi(config: Config): Promise<{ server: Server; stop()
   const reconcile = () =>
     reconcileUnstarted(deps)
       .then((n) => n > 0 && console.log(`api: started ${n} workflow(s) left unstarted`))
-      .catch((err: unknown) => console.error('api: reconcile failed:', err instanceof Error ? err.message : err));
+      .catch((err: unknown) =>
+        console.error('api: reconcile failed:', err instanceof Error ? err.message : err),
+      );
   void reconcile();
   const timer = setInterval(() => void reconcile(), RECONCILE_EVERY_MS);
   timer.unref();

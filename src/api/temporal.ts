@@ -33,7 +33,9 @@ export function isUnavailable(err: unknown): boolean {
     const code = (e as { code?: unknown }).code;
     if (code === 14 || code === 4) return true;
     const message = String((e as { message?: unknown }).message ?? '');
-    if (/UNAVAILABLE|DEADLINE_EXCEEDED|Deadline exceeded|ECONNREFUSED|No connection established/.test(message)) {
+    if (
+      /UNAVAILABLE|DEADLINE_EXCEEDED|Deadline exceeded|ECONNREFUSED|No connection established/.test(message)
+    ) {
       return true;
     }
   }
@@ -102,10 +104,14 @@ export function createWorkflowGateway(opts: WorkflowGatewayOptions) {
       } catch (err) {
         if (err instanceof WorkflowUpdateFailedError) {
           const cause = err.cause;
-          if (cause instanceof ApplicationFailure && cause.type === INVALID_STATE) throw invalidState(cause.message);
+          if (cause instanceof ApplicationFailure && cause.type === INVALID_STATE)
+            throw invalidState(cause.message);
           throw invalidState(cause?.message ?? 'The workorder refused this change.');
         }
-        if (err instanceof WorkflowNotFoundError || /already completed/i.test(String((err as Error).message))) {
+        if (
+          err instanceof WorkflowNotFoundError ||
+          /already completed/i.test(String((err as Error).message))
+        ) {
           throw invalidState('The workorder is closed and cannot change any more.');
         }
         if (isUnavailable(err)) throw unavailable();

@@ -93,7 +93,8 @@ function formatIssues(issues: z.core.$ZodIssue[]): FieldErrors {
       if (issue.input === undefined) message = 'This field is required.';
       else if (issue.input === null) message = 'This field may not be null.';
     }
-    (errors[field] ??= []).includes(message) || errors[field].push(message);
+    const messages = (errors[field] ??= []);
+    if (!messages.includes(message)) messages.push(message);
   }
   return errors;
 }

@@ -31,7 +31,10 @@ export function workorderInput(row: WorkorderRow, company: CompanyRow, config: C
   };
 }
 
-export function workflowSummary(row: WorkorderRow, company: CompanyRow): { summary: string; details: string } {
+export function workflowSummary(
+  row: WorkorderRow,
+  company: CompanyRow,
+): { summary: string; details: string } {
   const summary = `${row.type} · ${row.quantity.toLocaleString('en-US')} codes · ${company.name} · ref ${row.reference}`;
   const details = [
     `**Workorder** ${row.id} (${row.type})`,

@@ -12,7 +12,10 @@ export async function currentSnapshot(deps: ApiDeps, row: WorkorderRow): Promise
   return live && live.revision >= stored.revision ? live : stored;
 }
 
-export async function renderWorkorders(deps: ApiDeps, items: Array<{ row: WorkorderRow; snapshot: WorkorderSnapshot }>) {
+export async function renderWorkorders(
+  deps: ApiDeps,
+  items: Array<{ row: WorkorderRow; snapshot: WorkorderSnapshot }>,
+) {
   const ids = new Set<number>();
   for (const { row } of items) {
     ids.add(row.company_id);

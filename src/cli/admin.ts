@@ -33,13 +33,22 @@ function positiveInt(value: string, name: string): number {
 
 function calendarDate(value: string, name: string): string {
   const d = new Date(`${value}T00:00:00Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value) {
+  if (
+    !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
+    Number.isNaN(d.getTime()) ||
+    d.toISOString().slice(0, 10) !== value
+  ) {
     throw new UsageError(`--${name} must be a date YYYY-MM-DD`);
   }
   return value;
 }
 
-async function companyOfType(repos: Repositories, id: number, type: 'brand_owner' | 'printing_partner', flag: string) {
+async function companyOfType(
+  repos: Repositories,
+  id: number,
+  type: 'brand_owner' | 'printing_partner',
+  flag: string,
+) {
   const company = await repos.companies.byId(id);
   if (!company) throw new UsageError(`--${flag}: no company ${id}`);
   if (company.company_type !== type) throw new UsageError(`--${flag}: company ${id} is not a ${type}`);
@@ -77,12 +86,14 @@ async function run(argv: string[], repos: Repositories): Promise<unknown> {
         throw new UsageError('--type must be brand_owner or printing_partner');
       }
       const email = values.email?.trim() || null;
-      if (email !== null && !/^[^\s@]+@[^\s@]+$/.test(email)) throw new UsageError('--email is not an email address');
+      if (email !== null && !/^[^\s@]+@[^\s@]+$/.test(email))
+        throw new UsageError('--email is not an email address');
       return repos.companies.create({ name: required(values, 'name'), companyType: type, email });
     }
     case 'token create': {
       const companyId = positiveInt(required(values, 'company'), 'company');
-      if (!(await repos.companies.byId(companyId))) throw new UsageError(`--company: no company ${companyId}`);
+      if (!(await repos.companies.byId(companyId)))
+        throw new UsageError(`--company: no company ${companyId}`);
       const permissions = required(values, 'permissions')
         .split(',')
         .map((p) => p.trim())
@@ -101,19 +112,32 @@ async function run(argv: string[], repos: Repositories): Promise<unknown> {
       };
     }
     case 'template create': {
-      const company = await companyOfType(repos, positiveInt(required(values, 'company'), 'company'), 'brand_owner', 'company');
+      const company = await companyOfType(
+        repos,
+        positiveInt(required(values, 'company'), 'company'),
+        'brand_owner',
+        'company',
+      );
       const type = required(values, 'type');
       if (type !== 'SID' && type !== 'SSC') throw new UsageError('--type must be SID or SSC');
       const layout = values['code-layout'] ?? (type === 'SID' ? 'qr' : 'sg-outside');
       const allowed = type === 'SID' ? ['qr'] : ['sg-inside', 'sg-outside'];
-      if (!allowed.includes(layout)) throw new UsageError(`--code-layout of a ${type} template is ${allowed.join(' or ')}`);
+      if (!allowed.includes(layout))
+        throw new UsageError(`--code-layout of a ${type} template is ${allowed.join(' or ')}`);
       const partnerFlag = values['printing-partner'];
       const partner = partnerFlag
-        ? await companyOfType(repos, positiveInt(partnerFlag, 'printing-partner'), 'printing_partner', 'printing-partner')
+        ? await companyOfType(
+            repos,
+            positiveInt(partnerFlag, 'printing-partner'),
+            'printing_partner',
+            'printing-partner',
+          )
         : null;
       const urlPrefix = (values['url-prefix'] ?? 'HTTPS://QR.EXAMPLE.COM/Q/').toUpperCase();
       if (!/^[0-9A-Z $%*+\-./:]*$/.test(urlPrefix)) {
-        throw new UsageError('--url-prefix may hold only characters QR alphanumeric mode encodes (A-Z 0-9 $%*+-./: and space)');
+        throw new UsageError(
+          '--url-prefix may hold only characters QR alphanumeric mode encodes (A-Z 0-9 $%*+-./: and space)',
+        );
       }
       return repos.templates.create({
         companyId: company.id,

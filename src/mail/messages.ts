@@ -8,7 +8,10 @@ export interface WorkorderMailContext {
 }
 
 /** The partner's emails: what arrived, what to do next, and how to do it through the API. */
-export function renderPartnerMail(event: WorkorderEmailEvent, ctx: WorkorderMailContext): { subject: string; text: string } {
+export function renderPartnerMail(
+  event: WorkorderEmailEvent,
+  ctx: WorkorderMailContext,
+): { subject: string; text: string } {
   const w = ctx.workorder;
   const api = `${ctx.publicUrl}/api/v2/workorders/${w.id}`;
   const facts = [
@@ -36,15 +39,21 @@ export function renderPartnerMail(event: WorkorderEmailEvent, ctx: WorkorderMail
           '',
           ...facts,
           '',
-          ...(w.type === 'SSC' ? howToConfirm : [`The codes can be downloaded from ${api}/download/ once generated.`]),
+          ...(w.type === 'SSC'
+            ? howToConfirm
+            : [`The codes can be downloaded from ${api}/download/ once generated.`]),
         ].join('\n'),
       };
     case 'reminder':
       return {
         subject: `Reminder ${event.number}: workorder ${w.reference} waits for your confirmation`,
-        text: [`Workorder ${w.id} still waits for your printer confirmation.`, '', ...facts, '', ...howToConfirm].join(
-          '\n',
-        ),
+        text: [
+          `Workorder ${w.id} still waits for your printer confirmation.`,
+          '',
+          ...facts,
+          '',
+          ...howToConfirm,
+        ].join('\n'),
       };
     case 'ready':
       return {

@@ -6,7 +6,10 @@ export const CompanyIdKey = defineSearchAttributeKey('CompanyId', SearchAttribut
 export const PrintingPartnerIdKey = defineSearchAttributeKey('PrintingPartnerId', SearchAttributeType.INT);
 export const WorkorderStateKey = defineSearchAttributeKey('WorkorderState', SearchAttributeType.KEYWORD);
 export const WorkorderTypeKey = defineSearchAttributeKey('WorkorderType', SearchAttributeType.KEYWORD);
-export const WorkorderReferenceKey = defineSearchAttributeKey('WorkorderReference', SearchAttributeType.KEYWORD);
+export const WorkorderReferenceKey = defineSearchAttributeKey(
+  'WorkorderReference',
+  SearchAttributeType.KEYWORD,
+);
 export const WorkorderArchivedKey = defineSearchAttributeKey('WorkorderArchived', SearchAttributeType.BOOL);
 
 /** Name and type of each, as `temporal server start-dev --search-attribute NAME=Type` takes them. */

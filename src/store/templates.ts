@@ -48,7 +48,10 @@ export function templateRepository(db: Kysely<Database>) {
         .executeTakeFirst();
     },
     async listForCompany(companyId: number, limit: number, offset: number) {
-      const base = db.selectFrom('templates').where('company_id', '=', companyId).where('is_archived', '=', 0);
+      const base = db
+        .selectFrom('templates')
+        .where('company_id', '=', companyId)
+        .where('is_archived', '=', 0);
       const [rows, total] = await Promise.all([
         base.selectAll().orderBy('id', 'desc').limit(limit).offset(offset).execute(),
         base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),

@@ -29,7 +29,11 @@ export interface IssuedToken {
 
 export function tokenRepository(db: Kysely<Database>) {
   return {
-    async create(companyId: number, permissions: Permission[], expiresAt: string | null): Promise<IssuedToken> {
+    async create(
+      companyId: number,
+      permissions: Permission[],
+      expiresAt: string | null,
+    ): Promise<IssuedToken> {
       const token = `uat_${randomBytes(24).toString('base64url')}`;
       const row = await db
         .insertInto('tokens')
@@ -58,5 +62,7 @@ export function tokenRepository(db: Kysely<Database>) {
 export type TokenRepository = ReturnType<typeof tokenRepository>;
 
 export function tokenPermissions(row: TokenRow): Permission[] {
-  return row.permissions.split(',').filter((p): p is Permission => (PERMISSIONS as readonly string[]).includes(p));
+  return row.permissions
+    .split(',')
+    .filter((p): p is Permission => (PERMISSIONS as readonly string[]).includes(p));
 }

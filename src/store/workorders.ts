@@ -41,7 +41,9 @@ export interface ListFilter {
 
 /** Takes `count` numbers from a named counter; returns the first. Runs inside the caller's transaction. */
 async function allocate(trx: Kysely<Database>, name: string, count: number): Promise<number> {
-  await sql`insert into counters (name, value) values (${name}, 0) on conflict (name) do nothing`.execute(trx);
+  await sql`insert into counters (name, value) values (${name}, 0) on conflict (name) do nothing`.execute(
+    trx,
+  );
   const row = await trx
     .updateTable('counters')
     .set({ value: sql`value + ${count}` })
@@ -55,7 +57,11 @@ export function workorderRepository(db: Kysely<Database>) {
   const visible = (viewer: Viewer) =>
     db
       .selectFrom('workorders')
-      .where(viewer.companyType === 'brand_owner' ? 'company_id' : 'printing_partner_id', '=', viewer.companyId);
+      .where(
+        viewer.companyType === 'brand_owner' ? 'company_id' : 'printing_partner_id',
+        '=',
+        viewer.companyId,
+      );
 
   return {
     /**
@@ -65,7 +71,9 @@ export function workorderRepository(db: Kysely<Database>) {
     async create(w: NewWorkorder): Promise<WorkorderRow> {
       return db.transaction().execute(async (trx) => {
         const codeIndexStart = await allocate(trx, 'code_index', w.quantity);
-        const serialStart = w.useSerialNumber ? (await allocate(trx, `serial:${w.companyId}`, w.quantity)) + 1 : null;
+        const serialStart = w.useSerialNumber
+          ? (await allocate(trx, `serial:${w.companyId}`, w.quantity)) + 1
+          : null;
         const now = nowIso();
         const inserted = await trx
           .insertInto('workorders')
@@ -149,7 +157,13 @@ export function workorderRepository(db: Kysely<Database>) {
       const column = f.ordering.replace('-', '') as 'id' | 'creation_date';
       const direction = f.ordering.startsWith('-') ? 'desc' : 'asc';
       const [rows, total] = await Promise.all([
-        q.selectAll().orderBy(column, direction).orderBy('id', direction).limit(f.limit).offset(f.offset).execute(),
+        q
+          .selectAll()
+          .orderBy(column, direction)
+          .orderBy('id', direction)
+          .limit(f.limit)
+          .offset(f.offset)
+          .execute(),
         q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
       ]);
       return { rows, count: Number(total.n) };

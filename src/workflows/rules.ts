@@ -33,7 +33,8 @@ export function checkMarkPrinted(type: WorkorderType, s: WorkorderSnapshot): voi
 
 export function checkQaComplete(type: WorkorderType, s: WorkorderSnapshot): void {
   if (type !== 'SSC') refuse('Only SSC workorders go through QA approval.');
-  if (s.state !== 'printed') refuse(`A workorder in state "${s.state}" cannot be approved; it must be printed.`);
+  if (s.state !== 'printed')
+    refuse(`A workorder in state "${s.state}" cannot be approved; it must be printed.`);
 }
 
 export function checkRetryGeneration(s: WorkorderSnapshot): void {

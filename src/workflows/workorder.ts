@@ -39,14 +39,22 @@ export interface WorkflowOptions {
   codegenTaskQueue: string;
 }
 
-export async function workorderWorkflow(input: WorkorderInput, options: WorkflowOptions): Promise<WorkorderSnapshot> {
+export async function workorderWorkflow(
+  input: WorkorderInput,
+  options: WorkflowOptions,
+): Promise<WorkorderSnapshot> {
   const codegen = proxyActivities<WorkorderActivities>({
     taskQueue: options.codegenTaskQueue,
     startToCloseTimeout: '15 minutes',
     heartbeatTimeout: '20 seconds',
     // Cleanup must run after in-flight batches have really stopped writing.
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+    retry: {
+      initialInterval: '1 second',
+      backoffCoefficient: 2,
+      maximumInterval: '1 minute',
+      maximumAttempts: 5,
+    },
   });
   const mail = proxyActivities<WorkorderActivities>({
     startToCloseTimeout: '1 minute',
@@ -108,7 +116,9 @@ export async function workorderWorkflow(input: WorkorderInput, options: Workflow
     const p = snapshot.progress;
     const lines = [`**State:** ${snapshot.state} (codegen_status ${snapshot.codegenStatus})`];
     if (snapshot.codegenStatus === Codegen.generating) {
-      lines.push(`**Generating:** batch ${Math.min(p.batchesCompleted + 1, p.batchesTotal)} of ${p.batchesTotal}`);
+      lines.push(
+        `**Generating:** batch ${Math.min(p.batchesCompleted + 1, p.batchesTotal)} of ${p.batchesTotal}`,
+      );
     }
     lines.push(`**Codes generated:** ${p.codesGenerated} of ${input.quantity}`);
     if (snapshot.failure) lines.push(`**Failure:** ${snapshot.failure}`);
@@ -120,7 +130,9 @@ export async function workorderWorkflow(input: WorkorderInput, options: Workflow
     if (input.printingPartnerId === null) return;
     const sending = mail
       .sendWorkorderEmail({ workorderId: input.workorderId, event })
-      .catch((err: unknown) => log.error('Email could not be delivered', { ...logAttrs, event: event.kind, err }));
+      .catch((err: unknown) =>
+        log.error('Email could not be delivered', { ...logAttrs, event: event.kind, err }),
+      );
     pendingMail.add(sending);
     void sending.finally(() => pendingMail.delete(sending));
   }
@@ -181,13 +193,19 @@ export async function workorderWorkflow(input: WorkorderInput, options: Workflow
     signal: SignalDefinition<A>,
     handler: { validate: (...args: A) => void; run: (...args: A) => Promise<WorkorderSnapshot> },
   ): void {
-    setHandler(update, (...args: A) => handler.run(...args), { validator: (...args: A) => handler.validate(...args) });
+    setHandler(update, (...args: A) => handler.run(...args), {
+      validator: (...args: A) => handler.validate(...args),
+    });
     setHandler(signal, async (...args: A) => {
       try {
         handler.validate(...args);
       } catch (err) {
         // A signal cannot be refused to its sender; an invalid one is logged and ignored.
-        log.warn('Ignored a signal the workorder cannot accept now', { ...logAttrs, signal: signal.name, err });
+        log.warn('Ignored a signal the workorder cannot accept now', {
+          ...logAttrs,
+          signal: signal.name,
+          err,
+        });
         return;
       }
       await handler.run(...args);

@@ -27,8 +27,17 @@ beforeAll(async () => {
   stack = await (await Stack.create()).start();
   brand = stack.brand('Acme Brands');
   const template = stack.admin(
-    'template', 'create', '--company', String(brand.company.id), '--name', 'SID serialized', '--type', 'SID',
-    '--url-prefix', PREFIX.toLowerCase(), '--activate-on-complete',
+    'template',
+    'create',
+    '--company',
+    String(brand.company.id),
+    '--name',
+    'SID serialized',
+    '--type',
+    'SID',
+    '--url-prefix',
+    PREFIX.toLowerCase(),
+    '--activate-on-complete',
   );
   templateId = template.id as number;
 });
@@ -38,7 +47,12 @@ afterAll(async () => {
 });
 
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
-const csvRows = (b: Buffer) => b.toString('utf8').trimEnd().split('\n').map((line) => line.split(','));
+const csvRows = (b: Buffer) =>
+  b
+    .toString('utf8')
+    .trimEnd()
+    .split('\n')
+    .map((line) => line.split(','));
 
 describe('a SID workorder from template to zip', () => {
   test('templates are listed for the brand', async () => {
@@ -71,7 +85,11 @@ describe('a SID workorder from template to zip', () => {
       data: { remarks: 'first run', activate_on_complete: true, static_unique_codes_quantity: 0 },
       progress: { codes_generated: 0, batches_completed: 0, batches_total: 2 },
     });
-    expect(res.body.company).toMatchObject({ id: brand.company.id, name: 'Acme Brands', company_type: 'brand_owner' });
+    expect(res.body.company).toMatchObject({
+      id: brand.company.id,
+      name: 'Acme Brands',
+      company_type: 'brand_owner',
+    });
     expect(String(res.body.creation_date)).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     workorder = res.body;
   });
@@ -125,9 +143,14 @@ describe('a SID workorder from template to zip', () => {
     const link = new URL(String(workorder.codegen_file));
     const signature = link.searchParams.get('signature') as string;
     const altered = new URL(link);
-    altered.searchParams.set('signature', `${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BB' : 'AA'}`);
+    altered.searchParams.set(
+      'signature',
+      `${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BB' : 'AA'}`,
+    );
     expect((await anonymous.bytes(altered.toString())).status).toBe(403);
-    const otherId = new URL(link.toString().replace(`/workorders/${workorder.id}/`, `/workorders/${Number(workorder.id) + 1}/`));
+    const otherId = new URL(
+      link.toString().replace(`/workorders/${workorder.id}/`, `/workorders/${Number(workorder.id) + 1}/`),
+    );
     expect((await anonymous.bytes(otherId.toString())).status).toBe(403);
     const expired = new URL(link);
     expired.searchParams.set('expires', String(Math.floor(Date.now() / 1000) - 10));
@@ -146,7 +169,14 @@ describe('a SID workorder from template to zip', () => {
 
   test('codes.csv has one valid, unique row per code in sequence order', () => {
     const rows = csvRows(entries.get('codes.csv') as Buffer);
-    expect(rows[0]).toEqual(['extended_id', 'serial_number', 'sequence_number', 'batch_number', 'batch_sequence_number', 'url']);
+    expect(rows[0]).toEqual([
+      'extended_id',
+      'serial_number',
+      'sequence_number',
+      'batch_number',
+      'batch_sequence_number',
+      'url',
+    ]);
     const body = rows.slice(1);
     expect(body).toHaveLength(QUANTITY);
     const ids = new Set<string>();
@@ -163,7 +193,11 @@ describe('a SID workorder from template to zip', () => {
   });
 
   test("every image is its code URL's QR; a sample across both batches decodes back to the URL", () => {
-    const codes = new Map(csvRows(entries.get('codes.csv') as Buffer).slice(1).map((r) => [r[1], r[5]]));
+    const codes = new Map(
+      csvRows(entries.get('codes.csv') as Buffer)
+        .slice(1)
+        .map((r) => [r[1], r[5]]),
+    );
     const files = csvRows(entries.get('files.csv') as Buffer);
     expect(files[0]).toEqual(['file', 'serial_number']);
     expect(files.slice(1)).toHaveLength(QUANTITY);
@@ -173,7 +207,8 @@ describe('a SID workorder from template to zip', () => {
       // Every image, byte for byte, is the renderer's QR of its URL (the renderer's output is decoded in unit tests).
       expect(png.equals(renderQrPng(url, DEFAULT_QR))).toBe(true);
       // jsQR needs ~20 ms an image, so a spread of them (and each batch's ends) is decoded here.
-      if (i % 41 === 0 || i === 9_999 || i === 10_000 || i === QUANTITY - 1) expect(decodeQrPng(png)).toBe(url);
+      if (i % 41 === 0 || i === 9_999 || i === 10_000 || i === QUANTITY - 1)
+        expect(decodeQrPng(png)).toBe(url);
     });
   });
 
@@ -181,8 +216,19 @@ describe('a SID workorder from template to zip', () => {
     const manifest = JSON.parse((entries.get('manifest.json') as Buffer).toString('utf8'));
     expect(manifest).toMatchObject({
       format_version: 1,
-      workorder: { id: workorder.id, reference: 'Workorder for product P2', type: 'SID', quantity: QUANTITY, template: templateId },
-      codes: { url_prefix: PREFIX, extended_id_style: 'compact-12', key_id: 'k1', serial_range: { first: 1, last: QUANTITY } },
+      workorder: {
+        id: workorder.id,
+        reference: 'Workorder for product P2',
+        type: 'SID',
+        quantity: QUANTITY,
+        template: templateId,
+      },
+      codes: {
+        url_prefix: PREFIX,
+        extended_id_style: 'compact-12',
+        key_id: 'k1',
+        serial_range: { first: 1, last: QUANTITY },
+      },
       qr: { error_correction: 'M', pixels_per_module: 4, quiet_zone_modules: 4 },
       printing: null,
       generator: { name: 'workorder-service' },
@@ -191,8 +237,28 @@ describe('a SID workorder from template to zip', () => {
     expect(manifest.files['files.csv'].sha256).toBe(sha256(entries.get('files.csv') as Buffer));
     const lines = (entries.get('codes.csv') as Buffer).toString('utf8').split('\n').slice(1, -1);
     expect(manifest.batches).toEqual([
-      { number: 1, first_sequence: 1, count: 10_000, sha256: sha256(lines.slice(0, 10_000).map((l) => `${l}\n`).join('')) },
-      { number: 2, first_sequence: 10_001, count: 2_345, sha256: sha256(lines.slice(10_000).map((l) => `${l}\n`).join('')) },
+      {
+        number: 1,
+        first_sequence: 1,
+        count: 10_000,
+        sha256: sha256(
+          lines
+            .slice(0, 10_000)
+            .map((l) => `${l}\n`)
+            .join(''),
+        ),
+      },
+      {
+        number: 2,
+        first_sequence: 10_001,
+        count: 2_345,
+        sha256: sha256(
+          lines
+            .slice(10_000)
+            .map((l) => `${l}\n`)
+            .join(''),
+        ),
+      },
     ]);
     expect(JSON.stringify(manifest)).not.toMatch(/code-key|secret/i);
   });

@@ -55,7 +55,12 @@ export async function regenerateZip(
       });
       batches.push(ref);
     }
-    const zip: { key: string } = await env.run(activities.assembleZip, { workorderId, code, printer, batches });
+    const zip: { key: string } = await env.run(activities.assembleZip, {
+      workorderId,
+      code,
+      printer,
+      batches,
+    });
     return fs.readFileSync(path.join(artifactsDir, ...zip.key.split('/')));
   } finally {
     await renderPool.close();

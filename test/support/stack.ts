@@ -124,7 +124,8 @@ export class Stack {
       env: { PATH: process.env.PATH ?? '', ...this.env },
       encoding: 'utf8',
     });
-    if (result.status !== 0) throw new Error(`admin ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
+    if (result.status !== 0)
+      throw new Error(`admin ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
     return JSON.parse(result.stdout) as Record<string, unknown>;
   }
 
@@ -158,8 +159,19 @@ export class Stack {
   /** A brand company with a token holding `permissions` (all workorder ones by default). */
   brand(name = `Brand ${randomBytes(3).toString('hex')}`, permissions = ALL_WORKORDER_PERMISSIONS) {
     const company = this.admin('company', 'create', '--name', name, '--type', 'brand_owner');
-    const token = this.admin('token', 'create', '--company', String(company.id), '--permissions', permissions.join(','));
-    return { company, token: token.token as string, client: new ApiClient(this.baseUrl, token.token as string) };
+    const token = this.admin(
+      'token',
+      'create',
+      '--company',
+      String(company.id),
+      '--permissions',
+      permissions.join(','),
+    );
+    return {
+      company,
+      token: token.token as string,
+      client: new ApiClient(this.baseUrl, token.token as string),
+    };
   }
 }
 
@@ -220,7 +232,10 @@ export class ApiClient {
     return this.request<T>('PATCH', p, { json, headers });
   }
 
-  async bytes(urlPath: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; data: Buffer }> {
+  async bytes(
+    urlPath: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; headers: Headers; data: Buffer }> {
     const h: Record<string, string> = { ...headers };
     if (this.token !== null) h.Authorization = `UAT ${this.token}`;
     const url = urlPath.startsWith('http') ? urlPath : `${this.baseUrl}${urlPath}`;
@@ -244,7 +259,9 @@ export class ApiClient {
       }
       await sleep(250);
     }
-    throw new Error(`workorder ${id} did not reach the expected state; last: ${JSON.stringify(last).slice(0, 500)}`);
+    throw new Error(
+      `workorder ${id} did not reach the expected state; last: ${JSON.stringify(last).slice(0, 500)}`,
+    );
   }
 }
 

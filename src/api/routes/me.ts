@@ -26,7 +26,11 @@ export function meRoutes(deps: ApiDeps): Router {
     .get(async (req, res) => {
       const auth = authorized(req, 'workorder_view');
       const page = pageOf(parseQuery(listSchema, req.query));
-      const { rows, count } = await deps.repos.templates.listForCompany(auth.company.id, page.limit, page.offset);
+      const { rows, count } = await deps.repos.templates.listForCompany(
+        auth.company.id,
+        page.limit,
+        page.offset,
+      );
       res.json(paginated(req, deps.config.publicUrl, page, count, rows.map(templateJson)));
     })
     .all(methodNotAllowed);

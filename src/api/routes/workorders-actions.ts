@@ -22,10 +22,12 @@ export function workorderActionRoutes(deps: ApiDeps): Router {
     const row = await deps.repos.workorders.byIdFor(viewerOf(auth), pathId(req));
     if (!row) throw notFound();
     if (row.is_archived === 1) throw invalidState('The workorder is archived and cannot change any more.');
-    if (row.workflow_started === 0) throw invalidState('The workorder is still being set up; try again shortly.');
+    if (row.workflow_started === 0)
+      throw invalidState('The workorder is still being set up; try again shortly.');
     return { auth, row };
   };
-  const answer = async (row: WorkorderRow, snapshot: WorkorderSnapshot) => renderWorkorder(deps, row, snapshot);
+  const answer = async (row: WorkorderRow, snapshot: WorkorderSnapshot) =>
+    renderWorkorder(deps, row, snapshot);
 
   router
     .route('/workorders/:id/cancel/')
@@ -33,7 +35,10 @@ export function workorderActionRoutes(deps: ApiDeps): Router {
       const { auth, row } = await load(req, 'workorder_cancel');
       const body = parseBody(cancelBody, req.body ?? {});
       const by: Actor = auth.company.company_type === 'brand_owner' ? 'brand' : 'partner';
-      const snapshot = await deps.gateway.update(row.workflow_id, cancelUpdate, { reason: body.reason ?? '', by });
+      const snapshot = await deps.gateway.update(row.workflow_id, cancelUpdate, {
+        reason: body.reason ?? '',
+        by,
+      });
       res.json(await answer(row, snapshot));
     })
     .all(methodNotAllowed);

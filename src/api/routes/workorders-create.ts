@@ -47,10 +47,14 @@ function generatedReference(): string {
   return `WO-${day}-${randomBytes(4).toString('hex').toUpperCase()}`;
 }
 
-async function resolvePartner(deps: ApiDeps, partnerId: number | null | undefined): Promise<CompanyRow | null> {
+async function resolvePartner(
+  deps: ApiDeps,
+  partnerId: number | null | undefined,
+): Promise<CompanyRow | null> {
   if (partnerId === null || partnerId === undefined) return null;
   const partner = await deps.repos.companies.byId(partnerId);
-  if (!partner || partner.company_type !== 'printing_partner') throw fieldError('printing_partner', invalidPk(partnerId));
+  if (!partner || partner.company_type !== 'printing_partner')
+    throw fieldError('printing_partner', invalidPk(partnerId));
   return partner;
 }
 
@@ -62,7 +66,8 @@ function resolveProduct(product: string | number | null | undefined): null {
 
 function brandOwner(req: Request): Auth {
   const auth = authorized(req, 'workorder_create');
-  if (auth.company.company_type !== 'brand_owner') throw forbidden('Only brand owners can create workorders.');
+  if (auth.company.company_type !== 'brand_owner')
+    throw forbidden('Only brand owners can create workorders.');
   return auth;
 }
 
@@ -70,9 +75,16 @@ function brandOwner(req: Request): Auth {
  * Writes the row, then starts its workflow. If Temporal cannot be reached the row is removed and
  * the client gets a 503; if this process dies in between, the reconciler starts the workflow.
  */
-async function createWorkorder(deps: ApiDeps, auth: Auth, fields: Omit<NewWorkorder, 'reference' | 'keyId'> & { reference?: string | null }): Promise<Answer> {
+async function createWorkorder(
+  deps: ApiDeps,
+  auth: Auth,
+  fields: Omit<NewWorkorder, 'reference' | 'keyId'> & { reference?: string | null },
+): Promise<Answer> {
   const explicitReference = fields.reference ?? null;
-  if (explicitReference !== null && (await deps.repos.workorders.referenceTaken(auth.company.id, explicitReference))) {
+  if (
+    explicitReference !== null &&
+    (await deps.repos.workorders.referenceTaken(auth.company.id, explicitReference))
+  ) {
     throw fieldError('reference', 'A workorder with this reference already exists in the company.');
   }
   let row;
@@ -94,7 +106,8 @@ async function createWorkorder(deps: ApiDeps, auth: Auth, fields: Omit<NewWorkor
     await startWorkorderWorkflow(deps, row, auth.company);
   } catch (err) {
     await deps.repos.workorders.deleteUnstarted(row.id);
-    if (isUnavailable(err)) throw unavailable('The workflow service is unavailable; the workorder was not created.');
+    if (isUnavailable(err))
+      throw unavailable('The workflow service is unavailable; the workorder was not created.');
     throw err;
   }
   const started = { ...row, workflow_started: 1 };
@@ -182,4 +195,3 @@ export function workorderCreateRoutes(deps: ApiDeps): Router {
 
   return router;
 }
-

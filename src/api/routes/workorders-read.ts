@@ -3,7 +3,13 @@ import { z } from 'zod';
 import { batchRows, SERIALS_CSV_HEADER, serialsCsvLine } from '../../codes/rows';
 import { snapshotFromRow } from '../../store/workorders';
 import type { WorkorderRow } from '../../store/schema';
-import { batchBounds, batchCount, Codegen, WORKORDER_STATES, type WorkorderState } from '../../shared/workorder';
+import {
+  batchBounds,
+  batchCount,
+  Codegen,
+  WORKORDER_STATES,
+  type WorkorderState,
+} from '../../shared/workorder';
 import { authorized } from '../auth';
 import type { ApiDeps } from '../context';
 import { ApiError, invalidState, notFound } from '../errors';
@@ -70,7 +76,11 @@ export function workorderReadRoutes(deps: ApiDeps): Router {
     const { expires, signature } = req.query;
     let row: WorkorderRow | undefined;
     if (!req.auth && (expires !== undefined || signature !== undefined)) {
-      if (typeof expires !== 'string' || typeof signature !== 'string' || !deps.links.verify(id, expires, signature)) {
+      if (
+        typeof expires !== 'string' ||
+        typeof signature !== 'string' ||
+        !deps.links.verify(id, expires, signature)
+      ) {
         throw new ApiError(403, { detail: 'Invalid or expired download link.' });
       }
       row = await deps.repos.workorders.byId(id);
