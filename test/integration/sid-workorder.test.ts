@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { isValidExtendedId } from '../../src/codes/alphabet';
 import { DEFAULT_QR, renderQrPng } from '../../src/codes/qr';
 import { decodeQrPng } from '../support/qr';
@@ -294,7 +295,7 @@ describe('a SID workorder from template to zip', () => {
       if (process.env.RECORD_HISTORIES === '1') {
         const history = await handle.fetchHistory();
         const file = path.resolve(__dirname, '../histories/sid-complete.json');
-        fs.writeFileSync(file, JSON.stringify(history, null, 1));
+        fs.writeFileSync(file, historyToJSON(history));
       }
     } finally {
       await connection.close();

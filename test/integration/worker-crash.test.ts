@@ -1,0 +1,73 @@
+/**
+ * A worker killed with SIGKILL in the middle of a batch: after a new worker starts, the workorder
+ * completes with exactly the codes and zip an uninterrupted run makes, and no batch counts twice.
+ */
+import { createHash } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { regenerateZip } from '../support/regenerate';
+import { Stack, sleep } from '../support/stack';
+
+const QUANTITY = 40_000;
+let stack: Stack;
+
+beforeAll(async () => {
+  // One render thread and one batch at a time, so the kill lands while a batch is in flight.
+  stack = await (await Stack.create({ env: { BATCH_WINDOW: '1', RENDER_THREADS: '1' } })).start();
+});
+
+afterAll(async () => {
+  await stack?.destroy();
+});
+
+test('a worker killed mid-batch leaves a workorder that completes after restart with the same codes', async () => {
+  const brand = stack.brand('Crash Brand');
+  const template = stack.admin(
+    'template',
+    'create',
+    '--company',
+    String(brand.company.id),
+    '--name',
+    'T',
+    '--type',
+    'SID',
+  );
+  const created = await brand.client.post('/api/v2/workorders/create-from-template/', {
+    template: template.id,
+    quantity: QUANTITY,
+  });
+  expect([created.status, created.status === 201 ? '' : stack.logs.join('')]).toEqual([201, '']);
+  const id = created.body.id as number;
+
+  const progress = await brand.client.waitFor(
+    id,
+    (w) => (w.progress as { batches_completed: number }).batches_completed >= 1,
+    120_000,
+  );
+  expect(progress.state).toBe('new');
+  await sleep(300); // into the next batch
+  stack.killWorker();
+  await sleep(1000);
+  const whileDown = await brand.client.get(`/api/v2/workorders/${id}/`);
+  expect(whileDown.status).toBe(200); // served from the database while no worker answers queries
+  await stack.startWorker();
+
+  const done = await brand.client.waitFor(id, (w) => w.state === 'completed', 180_000);
+  expect(done.progress).toEqual({ codes_generated: QUANTITY, batches_completed: 4, batches_total: 4 });
+
+  const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS });
+  try {
+    const history = await new Client({ connection }).workflow.getHandle(`workorder-${id}`).fetchHistory();
+    const retried = (history.events ?? []).filter(
+      (e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1,
+    );
+    expect(retried.length).toBeGreaterThanOrEqual(1); // the killed batch ran again on the new worker
+  } finally {
+    await connection.close();
+  }
+
+  const download = await brand.client.bytes(`/api/v2/workorders/${id}/download/`);
+  expect(download.status).toBe(200);
+  const reference = await regenerateZip(stack.env, id);
+  const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+  expect(sha(download.data)).toBe(sha(reference));
+});

@@ -1,0 +1,25 @@
+/**
+ * Replays saved histories of real runs against today's workflow code: a change that would break
+ * workflows already running in production (non-determinism) fails here.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+
+const HISTORIES = path.resolve(__dirname, '../histories');
+const BUNDLE = path.resolve(__dirname, '../../dist/workflow-bundle.js');
+const fixtures = fs.readdirSync(HISTORIES).filter((f) => f.endsWith('.json'));
+
+test('the replay fixtures are there', () => {
+  expect(fixtures).toContain('sid-complete.json');
+});
+
+test.each(fixtures)('%s replays without non-determinism', async (file) => {
+  const history = historyFromJSON(JSON.parse(fs.readFileSync(path.join(HISTORIES, file), 'utf8')));
+  await Worker.runReplayHistory(
+    { workflowBundle: { codePath: BUNDLE } },
+    history,
+    file.replace(/\.json$/, ''),
+  );
+});
