@@ -33,6 +33,7 @@ const envSchema = z.object({
   MAIL_FROM: z.string().default('Workorder service <workorders@localhost>'),
   BATCH_WINDOW: intFrom(Math.max(2, os.cpus().length), 1),
   RENDER_THREADS: intFrom(Math.max(1, os.cpus().length), 1),
+  HISTORY_EVENTS_PER_RUN: intFrom(4000, 20),
   THROTTLE_PER_MINUTE: intFrom(3000, 1),
   REMINDER_DELAY: z
     .string()
@@ -68,6 +69,8 @@ export interface Config {
   mailFrom: string;
   batchWindow: number;
   renderThreads: number;
+  /** A generating workflow continues as new once its history passes this many events. */
+  historyEventsPerRun: number;
   throttlePerMinute: number;
   reminderDelay: string;
   /** URL prefix of workorders created without a template (legacy create-sid). */
@@ -114,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM,
     batchWindow: e.BATCH_WINDOW,
     renderThreads: e.RENDER_THREADS,
+    historyEventsPerRun: e.HISTORY_EVENTS_PER_RUN,
     throttlePerMinute: e.THROTTLE_PER_MINUTE,
     reminderDelay: e.REMINDER_DELAY,
     defaultUrlPrefix: e.DEFAULT_URL_PREFIX.toUpperCase(),

@@ -21,6 +21,7 @@ export async function startApi(config: Config): Promise<{ server: Server; stop()
     taskQueue: config.temporal.taskQueue,
     codegenTaskQueue: config.temporal.codegenTaskQueue,
     batchWindow: config.batchWindow,
+    historyEventsPerRun: config.historyEventsPerRun,
   });
   const deps: ApiDeps = {
     config,

@@ -25,6 +25,7 @@ export interface WorkflowGatewayOptions {
   taskQueue: string;
   codegenTaskQueue: string;
   batchWindow: number;
+  historyEventsPerRun: number;
 }
 
 /** True when Temporal could not be reached or did not answer in time. */
@@ -58,7 +59,14 @@ export function createWorkflowGateway(opts: WorkflowGatewayOptions) {
         client.workflow.start(WORKFLOW_TYPE, {
           workflowId: `workorder-${input.workorderId}`,
           taskQueue: opts.taskQueue,
-          args: [input, { batchWindow: opts.batchWindow, codegenTaskQueue: opts.codegenTaskQueue }],
+          args: [
+            input,
+            {
+              batchWindow: opts.batchWindow,
+              codegenTaskQueue: opts.codegenTaskQueue,
+              continueAsNewAfterEvents: opts.historyEventsPerRun,
+            },
+          ],
           // A retried start (API retry, reconciler) finds the running workflow instead of a second one.
           workflowIdConflictPolicy: 'USE_EXISTING',
           workflowIdReusePolicy: 'REJECT_DUPLICATE',

@@ -1,0 +1,71 @@
+/**
+ * Orders above 100,000 codes: CSV plus one sample image, and a workflow that continues as new
+ * before its history grows long — here forced early with a small HISTORY_EVENTS_PER_RUN.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { isValidExtendedId } from '../../src/codes/alphabet';
+import { decodeQrPng } from '../support/qr';
+import { Stack } from '../support/stack';
+import { readZip } from '../support/zip';
+
+const QUANTITY = 150_001; // 16 batches, the last of one code
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await (await Stack.create({ env: { HISTORY_EVENTS_PER_RUN: '60' } })).start();
+});
+
+afterAll(async () => {
+  await stack?.destroy();
+});
+
+test('a 150,001-code order continues as new, completes once, and ships the CSV with one sample image', async () => {
+  const brand = stack.brand('Big Brand');
+  const template = stack.admin(
+    'template',
+    'create',
+    '--company',
+    String(brand.company.id),
+    '--name',
+    'T',
+    '--type',
+    'SID',
+  );
+  const created = await brand.client.post('/api/v2/workorders/create-from-template/', {
+    template: template.id,
+    quantity: String(QUANTITY),
+  });
+  expect(created.status).toBe(201);
+  const id = created.body.id as number;
+  const done = await brand.client.waitFor(id, (w) => w.state === 'completed', 240_000);
+  expect(done.progress).toEqual({ codes_generated: QUANTITY, batches_completed: 16, batches_total: 16 });
+
+  const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS });
+  try {
+    const client = new Client({ connection });
+    const runs = [];
+    for await (const run of client.workflow.list({ query: `WorkflowId = "workorder-${id}"` })) runs.push(run);
+    expect(runs.length).toBeGreaterThan(1);
+    expect(runs.filter((r) => r.status.name === 'CONTINUED_AS_NEW').length).toBe(runs.length - 1);
+    for (const run of runs) expect(run.historyLength).toBeLessThan(200);
+  } finally {
+    await connection.close();
+  }
+
+  const zip = await readZip((await brand.client.bytes(`/api/v2/workorders/${id}/download/`)).data);
+  const rows = (zip.get('codes.csv') as Buffer).toString('utf8').trimEnd().split('\n').slice(1);
+  expect(rows).toHaveLength(QUANTITY);
+  const ids = new Set(rows.map((r) => r.split(',')[0]));
+  expect(ids.size).toBe(QUANTITY);
+  expect([...ids].every(isValidExtendedId)).toBe(true);
+  rows.forEach((r, i) => expect(Number(r.split(',')[2])).toBe(i + 1));
+
+  const images = [...zip.keys()].filter((k) => k.startsWith('codes/'));
+  expect(images).toHaveLength(1);
+  const files = (zip.get('files.csv') as Buffer).toString('utf8').trimEnd().split('\n');
+  expect(files).toEqual(['file,serial_number', `${images[0]},${rows[0].split(',')[1]}`]);
+  expect(decodeQrPng(zip.get(images[0]) as Buffer)).toBe(rows[0].split(',')[5]);
+  const manifest = JSON.parse((zip.get('manifest.json') as Buffer).toString('utf8'));
+  expect(manifest.qr).toMatchObject({ images: 'one sample', image_count: 1 });
+  expect(manifest.batches).toHaveLength(16);
+});
