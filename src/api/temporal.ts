@@ -127,6 +127,15 @@ export function createWorkflowGateway(opts: WorkflowGatewayOptions) {
       }
     },
 
+    async ping(): Promise<boolean> {
+      try {
+        await within(2000, () => connection.workflowService.getSystemInfo({}));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+
     async close(): Promise<void> {
       await connection.close();
     },

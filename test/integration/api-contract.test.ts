@@ -267,6 +267,14 @@ describe('transport errors', () => {
     expect((await acme.client.get(`/api/v2/workorders/${acmeWorkorder.id}`)).status).toBe(200);
   });
 
+  test('health: /healthz is up, /readyz checks the database and Temporal', async () => {
+    const health = await fetch(`${stack.baseUrl}/healthz`);
+    expect(health.status).toBe(200);
+    const ready = await fetch(`${stack.baseUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ database: true, temporal: true });
+  });
+
   test('the client request id is echoed back', async () => {
     const res = await acme.client.get('/api/v2/workorders/', { 'X-Request-Id': 'trace-me-123' });
     expect(res.headers.get('x-request-id')).toBe('trace-me-123');
@@ -487,6 +495,9 @@ describe('when Temporal is unreachable', () => {
       const list = await b.client.get<{ count: number }>('/api/v2/workorders/');
       expect(list.status).toBe(200);
       expect(list.body.count).toBe(0);
+      const ready = await fetch(`${isolated.baseUrl}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toEqual({ database: true, temporal: false });
     } finally {
       await isolated.destroy();
     }

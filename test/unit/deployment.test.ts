@@ -1,0 +1,107 @@
+/**
+ * Docker cannot run on the build machines, so docker-compose.yml and the Dockerfile are checked
+ * statically: the services, pinned images, health-gated start order, and an environment that
+ * names only variables the code reads.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { ENV_VARIABLES } from '../../src/config';
+import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
+
+const ROOT = path.resolve(__dirname, '../..');
+interface Service {
+  image?: string;
+  build?: string;
+  command?: string[] | string;
+  environment?: Record<string, string>;
+  ports?: string[];
+  volumes?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+}
+const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+};
+const services = compose.services;
+
+describe('docker-compose.yml', () => {
+  test('brings up PostgreSQL, Temporal with its UI and search attributes, mail, the API and the worker', () => {
+    expect(Object.keys(services).sort()).toEqual(
+      [
+        'api',
+        'mailpit',
+        'postgresql',
+        'temporal',
+        'temporal-search-attributes',
+        'temporal-ui',
+        'worker',
+      ].sort(),
+    );
+    expect(services.temporal.environment?.DB).toBe('postgres12');
+    expect(services.temporal.environment?.POSTGRES_SEEDS).toBe('postgresql');
+  });
+
+  test('every image is pinned to a version', () => {
+    for (const [name, service] of Object.entries(services)) {
+      if (service.build) continue;
+      expect([name, service.image]).toEqual([name, expect.stringMatching(/^[\w./-]+:v?\d[\w.-]*$/)]);
+    }
+  });
+
+  test('the API and the worker are built from the Dockerfile and set only variables the code reads', () => {
+    for (const name of ['api', 'worker']) {
+      const service = services[name];
+      expect(service.build).toBe('.');
+      const keys = Object.keys(service.environment ?? {});
+      expect(keys.filter((k) => !ENV_VARIABLES.includes(k))).toEqual([]);
+      expect(service.environment?.TEMPORAL_ADDRESS).toBe('temporal:7233');
+      expect(service.volumes).toContain('workorder-data:/data');
+    }
+    expect(services.api.command).toEqual(['node', 'dist/src/api/server.js']);
+    expect(services.worker.command).toEqual(['node', 'dist/src/worker.js']);
+    expect(services.api.ports).toContain('3000:3000');
+    expect(services.api.healthcheck?.test.join(' ')).toContain('/readyz');
+  });
+
+  test('start order waits on health, and every dependency and volume exists', () => {
+    const conditions = ['service_started', 'service_healthy', 'service_completed_successfully'];
+    for (const [name, service] of Object.entries(services)) {
+      for (const [dependency, spec] of Object.entries(service.depends_on ?? {})) {
+        expect([name, dependency in services, conditions.includes(spec.condition)]).toEqual([
+          name,
+          true,
+          true,
+        ]);
+        if (spec.condition === 'service_healthy') expect(services[dependency].healthcheck).toBeDefined();
+      }
+      for (const volume of service.volumes ?? []) {
+        const source = volume.split(':')[0];
+        if (!source.startsWith('.') && !source.startsWith('/'))
+          expect(Object.keys(compose.volumes)).toContain(source);
+      }
+      for (const port of service.ports ?? []) expect(port).toMatch(/^\d+:\d+$/);
+    }
+    expect(services.worker.depends_on?.['temporal-search-attributes'].condition).toBe(
+      'service_completed_successfully',
+    );
+  });
+
+  test('registers exactly the search attributes of the Temporal contract', () => {
+    const command = ([] as string[]).concat(services['temporal-search-attributes'].command ?? []).join(' ');
+    const registered = [...command.matchAll(/(\w+)=(Int|Keyword|Bool)/g)].map((m) => `${m[1]}=${m[2]}`);
+    expect(registered.sort()).toEqual(SEARCH_ATTRIBUTES.map((a) => `${a.name}=${a.type}`).sort());
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+  test('is Debian-based, prebuilds the workflow bundle and runs as a non-root user', () => {
+    const bases = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
+    expect(bases.length).toBeGreaterThan(0);
+    for (const base of bases) expect(base).toMatch(/^node:\d+\.\d+\.\d+-(bookworm|bullseye)(-slim)?$/);
+    expect(dockerfile).toMatch(/RUN npm run build/);
+    expect(dockerfile).toMatch(/^USER node$/m);
+  });
+});
