@@ -4,6 +4,7 @@ import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporal
 import { activitiesByQueue, createActivities } from './activities';
 import { CodePermutation } from './codes/permutation';
 import { createRenderPool } from './codes/render-pool';
+import { deriveSecureGraphicKey } from './codes/secure-graphic';
 import { loadConfig, resolveSecrets, temporalAddress, type Config } from './config';
 import { createMailer } from './mail/mailer';
 import { createLocalArtifactStore } from './storage/artifacts';
@@ -33,6 +34,7 @@ export async function runWorker(config: Config): Promise<void> {
     mailer,
     renderPool,
     permutation: new CodePermutation(secrets.codeKey),
+    secureGraphicKey: deriveSecureGraphicKey(secrets.codeKey),
     publicUrl: config.publicUrl,
     generator: GENERATOR,
   });

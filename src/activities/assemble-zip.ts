@@ -3,6 +3,7 @@ import { Context } from '@temporalio/activity';
 import archiver from 'archiver';
 import { buildManifest, type ManifestInput } from '../codes/manifest';
 import { CODES_CSV_HEADER, FILES_CSV_HEADER } from '../codes/rows';
+import { printedQrSettings } from '../codes/secure-graphic';
 import type { ArtifactRef } from '../shared/workorder';
 import { batchKeys, unpackImages, zipKey, type ArtifactStore } from '../storage/artifacts';
 import type { Repositories } from '../store';
@@ -36,6 +37,10 @@ export async function assembleZip(deps: ZipDeps, input: AssembleZipInput): Promi
   );
   const company = companies.get(workorder.company_id);
   const partner = workorder.printing_partner_id ? companies.get(workorder.printing_partner_id) : undefined;
+  const product =
+    workorder.product_id !== null
+      ? (await deps.repos.products.byIds([workorder.product_id])).get(workorder.product_id)
+      : undefined;
 
   const keys = input.batches.map((b) => batchKeys(input.workorderId, b.batchNumber));
   const codesCsv = await joinCsv(
@@ -58,10 +63,11 @@ export async function assembleZip(deps: ZipDeps, input: AssembleZipInput): Promi
       creationDate: workorder.creation_date,
       company: { id: workorder.company_id, name: company?.name ?? '' },
       printingPartner: partner ? { id: partner.id, name: partner.name } : null,
-      product: null,
+      product: product ? { id: product.id, sku: product.sku, name: product.name } : null,
       template: workorder.template_id,
     },
-    code: input.code,
+    // SSC images are drawn at the press's resolution: the manifest states the settings used.
+    code: { ...input.code, qr: printedQrSettings(input.code, input.printer) },
     quantity: workorder.quantity,
     printer: input.printer,
     batches: input.batches,

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { CodePermutation } from '../codes/permutation';
 import type { RenderPool } from '../codes/render-pool';
 import { batchRows, codesCsvLine, filesCsvLine, imageFileName } from '../codes/rows';
+import { printedQrSettings, secureGraphicSeeds, secureGraphicSettings } from '../codes/secure-graphic';
 import type { BatchRef } from '../shared/workorder';
 import { batchKeys, packImages, type ArtifactStore } from '../storage/artifacts';
 import type { GenerateBatchInput } from './types';
@@ -14,6 +15,8 @@ export interface BatchDeps {
   permutation: CodePermutation;
   renderPool: RenderPool;
   artifacts: ArtifactStore;
+  /** Derived from the code key (deriveSecureGraphicKey); needed for SSC codes only. */
+  secureGraphicKey?: Buffer;
 }
 
 /**
@@ -38,14 +41,33 @@ export async function generateBatch(deps: BatchDeps, input: GenerateBatchInput):
   const done = await Promise.all([keys.codes, keys.files, keys.images].map((k) => deps.artifacts.exists(k)));
   if (done.every(Boolean)) return ref;
 
+  // SSC: printed at the confirmed press's resolution, each image with its code's secure graphic.
+  const qr = printedQrSettings(input.code, input.printer);
+  const graphic = secureGraphicSettings(input.code, input.printer);
+  if (graphic && !deps.secureGraphicKey) {
+    throw ApplicationFailure.nonRetryable(
+      'This worker has no secure-graphic key; SSC codes cannot be rendered.',
+    );
+  }
   const images: Buffer[] = [];
   for (let start = 0; start < imaged.length; start += RENDER_SLICE) {
     const slice = imaged.slice(start, start + RENDER_SLICE);
+    const secureGraphic =
+      graphic && deps.secureGraphicKey
+        ? {
+            settings: graphic,
+            seeds: secureGraphicSeeds(
+              deps.secureGraphicKey,
+              slice.map((r) => r.extendedId),
+            ),
+          }
+        : undefined;
     images.push(
       ...(await deps.renderPool.render(
         slice.map((r) => r.url),
-        input.code.qr,
+        qr,
         ctx.cancellationSignal,
+        secureGraphic,
       )),
     );
     ctx.heartbeat({ rendered: start + slice.length });

@@ -14,6 +14,8 @@ export interface ActivityDeps {
   mailer: Mailer;
   renderPool: RenderPool;
   permutation: CodePermutation;
+  /** Key of SSC secure graphics, derived from the code key; the code key itself stays out. */
+  secureGraphicKey?: Buffer;
   publicUrl: string;
   generator: { name: string; version: string };
 }

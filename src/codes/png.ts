@@ -74,6 +74,30 @@ export function encodeQrPng(modules: ModuleMatrix, layout: PngLayout): Buffer {
   ]);
 }
 
+/** A 1-bit grayscale PNG of any bitmap (1 = dark), encoded like encodeQrPng: same input, same bytes. */
+export function encodeBitmapPng(bitmap: { width: number; height: number; data: Uint8Array }): Buffer {
+  const { width, height, data } = bitmap;
+  if (data.length !== width * height) throw new RangeError('the bitmap is not width × height');
+  const rowBytes = 1 + Math.ceil(width / 8);
+  const raw = Buffer.alloc(rowBytes * height, 0xff);
+  for (let y = 0; y < height; y++) {
+    const line = y * rowBytes;
+    raw[line] = FILTER_NONE;
+    for (let x = 0; x < width; x++) if (data[y * width + x]) raw[line + 1 + (x >> 3)] &= ~(0x80 >> (x & 7));
+  }
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = BIT_DEPTH;
+  header[9] = GRAYSCALE;
+  return Buffer.concat([
+    PNG_SIGNATURE,
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(raw, { level: DEFLATE_LEVEL })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
 function chunk(type: string, body: Buffer): Buffer {
   const bytes = Buffer.alloc(12 + body.length);
   bytes.writeUInt32BE(body.length, 0);

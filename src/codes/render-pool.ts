@@ -3,12 +3,21 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Piscina from 'piscina';
 import type { QrSettings } from '../shared/workorder';
-import type { RenderTask, RenderedPngs } from './render-worker';
+import type { RenderTask, RenderedPngs, SecureGraphicTask } from './render-worker';
+import { SEED_BYTES } from './secure-graphic';
 
 /** QR rendering on worker threads, so heartbeats and polling never wait on the CPU. */
 export interface RenderPool {
-  /** PNGs of `texts` in input order; rejects promptly with an AbortError when `signal` aborts. */
-  render(texts: string[], qr: QrSettings, signal?: AbortSignal): Promise<Buffer[]>;
+  /**
+   * PNGs of `texts` in input order; rejects promptly with an AbortError when `signal` aborts.
+   * With `secureGraphic`, each image carries the pattern of its seed (seeds in text order).
+   */
+  render(
+    texts: string[],
+    qr: QrSettings,
+    signal?: AbortSignal,
+    secureGraphic?: SecureGraphicTask,
+  ): Promise<Buffer[]>;
   close(): Promise<void>;
   readonly threads: number;
 }
@@ -31,8 +40,13 @@ export function createRenderPool(opts: { threads: number; workerFile?: string })
 
   return {
     threads,
-    async render(texts, qr, signal) {
+    async render(texts, qr, signal, secureGraphic) {
       signal?.throwIfAborted();
+      if (secureGraphic && secureGraphic.seeds.length !== texts.length * SEED_BYTES) {
+        throw new RangeError(
+          `secure graphic: ${texts.length} texts need ${texts.length * SEED_BYTES} seed bytes`,
+        );
+      }
       // One controller for this call's tasks: the caller's signal gets a single listener, and a
       // failed task cancels the others instead of leaving them to run.
       const controller = new AbortController();
@@ -42,7 +56,12 @@ export function createRenderPool(opts: { threads: number; workerFile?: string })
       try {
         const tasks: Promise<RenderedPngs>[] = [];
         for (let start = 0; start < texts.length; start += TEXTS_PER_TASK) {
-          const task: RenderTask = { texts: texts.slice(start, start + TEXTS_PER_TASK), qr };
+          const end = Math.min(texts.length, start + TEXTS_PER_TASK);
+          const task: RenderTask = { texts: texts.slice(start, end), qr };
+          if (secureGraphic) {
+            const seeds = secureGraphic.seeds.slice(start * SEED_BYTES, end * SEED_BYTES);
+            task.secureGraphic = { settings: secureGraphic.settings, seeds };
+          }
           tasks.push(piscina.run(task, { signal: controller.signal }));
         }
         const results = await Promise.all(tasks);

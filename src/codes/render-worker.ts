@@ -1,10 +1,18 @@
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import type { QrSettings } from '../shared/workorder';
-import { renderQrPng } from './qr';
+import { renderQrPng, renderSecureQrPng } from './qr';
+import { SEED_BYTES, type SecureGraphicSettings } from './secure-graphic';
+
+/** SSC codes: the graphic's settings and one seed per text (SEED_BYTES each); never a key. */
+export interface SecureGraphicTask {
+  settings: SecureGraphicSettings;
+  seeds: Uint8Array;
+}
 
 export interface RenderTask {
   texts: string[];
   qr: QrSettings;
+  secureGraphic?: SecureGraphicTask;
 }
 
 /** A task's PNGs back to back, and the length of each, in task order. */
@@ -18,7 +26,17 @@ export interface RenderedPngs {
  * not copied, to the main thread.
  */
 export default function renderPngs(task: RenderTask): RenderedPngs {
-  const rendered = task.texts.map((text) => renderQrPng(text, task.qr));
+  const graphic = task.secureGraphic;
+  const rendered = task.texts.map((text, i) =>
+    graphic
+      ? renderSecureQrPng(
+          text,
+          task.qr,
+          graphic.settings,
+          graphic.seeds.subarray(i * SEED_BYTES, (i + 1) * SEED_BYTES),
+        )
+      : renderQrPng(text, task.qr),
+  );
   const lengths = rendered.map((png) => png.length);
   // A fresh, unpooled ArrayBuffer: moving a view of Buffer's shared pool would detach the pool.
   const pngs = new Uint8Array(lengths.reduce((total, length) => total + length, 0));

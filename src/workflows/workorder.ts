@@ -37,6 +37,8 @@ const MAX_REMINDERS = 3;
 export interface WorkflowOptions {
   batchWindow: number;
   codegenTaskQueue: string;
+  /** History length after which a generating run continues as new (default 4,000). */
+  continueAsNewAfterEvents?: number;
 }
 
 export async function workorderWorkflow(
@@ -140,10 +142,10 @@ export async function workorderWorkflow(
   // One handler per message; the Update (validated, answered) and the Signal share it.
   const handlers = {
     printerConfirm: {
-      validate: (_c: PrinterConfirmation) => rules.checkPrinterConfirm(input.type, snapshot),
+      validate: (c: PrinterConfirmation) => rules.checkPrinterConfirm(input.type, snapshot, c),
       run: (c: PrinterConfirmation) =>
         change((s) => {
-          s.printer = c;
+          s.printer = { ...c, externalId: c.externalId ?? '' };
           s.codegenStatus = Codegen.generating;
         }),
     },
@@ -222,7 +224,8 @@ export async function workorderWorkflow(
 
   function shouldContinueAsNew(): boolean {
     const info = workflowInfo();
-    return info.continueAsNewSuggested || info.historyLength > HISTORY_EVENTS_BEFORE_CONTINUE;
+    const limit = options.continueAsNewAfterEvents ?? HISTORY_EVENTS_BEFORE_CONTINUE;
+    return info.continueAsNewSuggested || info.historyLength > limit;
   }
 
   async function continueWhereWeAre(): Promise<never> {
@@ -313,6 +316,8 @@ export async function workorderWorkflow(
           },
         ]),
       );
+      // A cancel accepted while the zip's result was on its way wins: the zip is removed, not served.
+      if (snapshot.state === 'canceled') return;
       const completedAt = now();
       await change((s) => {
         s.zip = zip;

@@ -1,0 +1,609 @@
+/**
+ * The SSC promise end to end on real parts (Temporal dev server, worker and API processes, SQLite,
+ * an SMTP server): the partner is emailed, confirms a calibrated press, the codes are generated
+ * with their secure graphic, printed, approved by QA and archived; every refusal in the contract's
+ * words.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { PNG } from 'pngjs';
+import QRCode from 'qrcode';
+import { renderSecureQrPng } from '../../src/codes/qr';
+import {
+  deriveSecureGraphicKey,
+  patternArea,
+  printedQrSettings,
+  secureGraphicSeeds,
+  secureGraphicSettings,
+} from '../../src/codes/secure-graphic';
+import { loadConfig, resolveSecrets } from '../../src/config';
+import { printerConfirmSignal, qaCompleteSignal } from '../../src/shared/messages';
+import type { CodeSettings, PrinterConfirmation } from '../../src/shared/workorder';
+import {
+  calibration,
+  equipment,
+  printingPartner,
+  substrate,
+  withTemporal,
+  type Partner,
+} from '../support/printing-partner';
+import { decodeQrPng } from '../support/qr';
+import { TestSmtpServer } from '../support/smtp';
+import { Stack } from '../support/stack';
+import { readZip } from '../support/zip';
+
+const PREFIX = 'HTTPS://SSC.EXAMPLE.ORG/Q/';
+type Json = Record<string, unknown>;
+type Page = { count: number; next: string | null; previous: string | null; results: Json[] };
+
+let smtp: TestSmtpServer;
+let stack: Stack;
+let brand: ReturnType<Stack['brand']>;
+let partner: Partner;
+let stranger: Partner;
+const ids = { press: 0, bigPress: 0, idle: 0, paper: 0, foil: 0, strangerPress: 0, strangerPaper: 0 };
+let calibrationOfPaper: Json;
+const templates = { inside: 0, outside: 0 };
+
+beforeAll(async () => {
+  smtp = await TestSmtpServer.start();
+  // Reminders are the subject of ssc-email.test.ts; here they stay out of the way.
+  stack = await (await Stack.create({ env: { SMTP_URL: smtp.url, REMINDER_DELAY: '1 hour' } })).start();
+  brand = stack.brand('Acme Secure Brands');
+  partner = printingPartner(stack, 'Print Partner AG', 'jobs@print-partner.example');
+  stranger = printingPartner(stack, 'Other Printer', 'jobs@other-printer.example');
+  ids.press = equipment(stack, partner, 'HP Indigo 6900', 600);
+  ids.bigPress = equipment(stack, partner, 'Fine Press', 1200);
+  ids.idle = equipment(stack, partner, 'Idle Press', 600);
+  ids.paper = substrate(stack, partner, 'Coated paper');
+  ids.foil = substrate(stack, partner, 'Silver foil');
+  ids.strangerPress = equipment(stack, stranger, 'Stranger press', 600);
+  ids.strangerPaper = substrate(stack, stranger, 'Stranger paper');
+  calibrationOfPaper = calibration(
+    stack,
+    ids.press,
+    ids.paper,
+    '--module-size-mm',
+    '0.4',
+    '--cell-dots',
+    '2',
+    '--dot-gain',
+    '12',
+    '--ink-density',
+    '1.3',
+  );
+  calibration(stack, ids.bigPress, ids.paper, '--module-size-mm', '0.5', '--cell-dots', '1');
+  calibration(stack, ids.strangerPress, ids.strangerPaper);
+  templates.inside = stack.admin(
+    'template',
+    'create',
+    '--company',
+    String(brand.company.id),
+    '--name',
+    'SSC inside',
+    '--type',
+    'SSC',
+    '--code-layout',
+    'sg-inside',
+    '--printing-partner',
+    String(partner.id),
+    '--url-prefix',
+    PREFIX,
+    '--activate-on-complete',
+  ).id as number;
+  templates.outside = stack.admin(
+    'template',
+    'create',
+    '--company',
+    String(brand.company.id),
+    '--name',
+    'SSC outside',
+    '--type',
+    'SSC',
+    '--code-layout',
+    'sg-outside',
+    '--url-prefix',
+    PREFIX,
+  ).id as number;
+});
+
+afterAll(async () => {
+  await stack?.destroy();
+  await smtp?.stop();
+});
+
+async function createSsc(fields: Json): Promise<Json> {
+  const res = await brand.client.post('/api/v2/workorders/create-from-template/', fields);
+  expect(res.status).toBe(201);
+  return res.body;
+}
+
+const confirm = (client: Partner['client'], id: unknown, body: Json) =>
+  client.patch(`/api/v2/workorders/${String(id)}/printer-confirm/`, body);
+
+describe('operator CLI: equipment, substrates, calibrations', () => {
+  test('each command prints the JSON object it made; calibrations keep their printing parameters', () => {
+    expect(calibrationOfPaper).toMatchObject({
+      equipment_id: ids.press,
+      substrate_id: ids.paper,
+      parameters: { module_size_mm: 0.4, cell_dots: 2, dot_gain: 12, ink_density: 1.3 },
+    });
+  });
+
+  test.each([
+    [['equipment', 'create', '--company', 'BRAND', '--name', 'X', '--dpi', '600'], /not a printing_partner/],
+    [
+      ['equipment', 'create', '--company', 'PARTNER', '--name', 'X', '--dpi', '0'],
+      /--dpi must be a positive integer/,
+    ],
+    [['equipment', 'create', '--company', 'PARTNER', '--dpi', '600'], /--name is required/],
+    [['substrate', 'create', '--company', '999999', '--name', 'X'], /no company 999999/],
+    [
+      ['calibration', 'create', '--equipment', 'PRESS', '--substrate', 'STRANGER_PAPER'],
+      /another printing partner/,
+    ],
+    [['calibration', 'create', '--equipment', 'PRESS', '--substrate', 'PAPER'], /already calibrated/],
+    [
+      ['calibration', 'create', '--equipment', 'IDLE', '--substrate', 'PAPER', '--dot-gain', '75'],
+      /--dot-gain must be/,
+    ],
+  ])('bad input exits 2 with a clear message: %j', (args, message) => {
+    const names: Record<string, string> = {
+      BRAND: String(brand.company.id),
+      PARTNER: String(partner.id),
+      PRESS: String(ids.press),
+      IDLE: String(ids.idle),
+      PAPER: String(ids.paper),
+      STRANGER_PAPER: String(ids.strangerPaper),
+    };
+    const result = stack.adminRaw(...args.map((a) => names[a] ?? a));
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+});
+
+describe('GET /api/v2/equipment/ and /api/v2/substrates/', () => {
+  test('the partner sees its own equipment, newest first, paginated', async () => {
+    const res = await partner.client.get<Page>('/api/v2/equipment/');
+    expect(res.status).toBe(200);
+    expect(res.body.count).toBe(3);
+    expect(res.body.results.map((e) => e.id)).toEqual([ids.idle, ids.bigPress, ids.press]);
+    expect(res.body.results[2]).toMatchObject({ name: 'HP Indigo 6900', dpi: 600 });
+    const first = await partner.client.get<Page>('/api/v2/equipment?limit=1&ordering=id');
+    expect(first.body.results.map((e) => e.id)).toEqual([ids.press]);
+    expect(first.body.next).toBe(`${stack.baseUrl}/api/v2/equipment?limit=1&ordering=id&offset=1`);
+    const brandView = await brand.client.get<Page>('/api/v2/equipment/');
+    expect(brandView.body).toEqual({ count: 0, next: null, previous: null, results: [] });
+  });
+
+  test('substrates are only those calibrated for the equipment, with their calibration', async () => {
+    const res = await partner.client.get<Page>(`/api/v2/substrates/?equipment=${ids.press}`);
+    expect(res.status).toBe(200);
+    expect(res.body.count).toBe(1);
+    expect(res.body.results[0]).toMatchObject({
+      id: ids.paper,
+      name: 'Coated paper',
+      calibration: { id: calibrationOfPaper.id, parameters: { dot_gain: 12 } },
+    });
+    const idle = await partner.client.get<Page>(`/api/v2/substrates/?equipment=${ids.idle}`);
+    expect(idle.body.count).toBe(0);
+  });
+
+  test('a missing, malformed or foreign equipment is a 400 on `equipment`', async () => {
+    const missing = await partner.client.get('/api/v2/substrates/');
+    expect(missing.status).toBe(400);
+    expect(missing.body).toEqual({ equipment: ['This field is required.'] });
+    const malformed = await partner.client.get('/api/v2/substrates/?equipment=abc');
+    expect(malformed.body).toEqual({ equipment: ['A valid integer is required.'] });
+    const foreign = await partner.client.get(`/api/v2/substrates/?equipment=${ids.strangerPress}`);
+    expect(foreign.status).toBe(400);
+    expect(foreign.body).toEqual({
+      equipment: [`Invalid pk "${ids.strangerPress}" - object does not exist.`],
+    });
+  });
+});
+
+describe('an SSC workorder from creation to archive', () => {
+  let workorder: Json;
+  let entries: Map<string, Buffer>;
+  let printer: PrinterConfirmation;
+
+  test('create-from-template answers 201 waiting for the partner, and the partner is emailed at once', async () => {
+    workorder = await createSsc({
+      template: String(templates.inside),
+      quantity: '60',
+      reference: 'SSC-001',
+      due_date: '2031-05-17',
+      remarks: 'Gold labels',
+    });
+    expect(workorder).toMatchObject({
+      state: 'new',
+      codegen_status: 1,
+      type: 'SSC',
+      code_layout: 'sg-inside',
+      equipment: null,
+      substrate: null,
+      printing_partner: { id: partner.id, company_type: 'printing_partner' },
+    });
+    const mail = await smtp.waitForEvent(workorder.id as number, 'created');
+    expect(mail.to).toEqual([partner.email]);
+    expect(mail.subject).toBe('New workorder SSC-001 from Acme Secure Brands');
+    expect(mail.headers.get('message-id')).toContain(`workorder-${workorder.id}.created`);
+    for (const fact of [
+      `Workorder: ${workorder.id}`,
+      'Reference: SSC-001',
+      'Brand: Acme Secure Brands',
+      'Quantity: 60',
+      'Due date: 2031-05-17',
+      'Remarks: Gold labels',
+      `${stack.baseUrl}/api/v2/equipment/`,
+      `PATCH ${stack.baseUrl}/api/v2/workorders/${workorder.id}/printer-confirm/`,
+    ]) {
+      expect(mail.text).toContain(fact);
+    }
+  });
+
+  test('the partner sees the workorder addressed to it; another partner does not', async () => {
+    const list = await partner.client.get<Page>('/api/v2/workorders/');
+    expect(list.body.results.map((w) => w.id)).toContain(workorder.id);
+    expect((await partner.client.get(`/api/v2/workorders/${workorder.id}/`)).status).toBe(200);
+    expect((await stranger.client.get<Page>('/api/v2/workorders/')).body.count).toBe(0);
+    expect((await stranger.client.get(`/api/v2/workorders/${workorder.id}/`)).status).toBe(404);
+  });
+
+  test('printer-confirm refuses what the contract refuses, and nothing changes', async () => {
+    const good = { equipment: ids.press, substrate: ids.paper };
+    const asBrand = await confirm(brand.client, workorder.id, good);
+    expect(asBrand.status).toBe(403);
+    expect(asBrand.body).toEqual({ detail: expect.any(String) });
+    expect((await confirm(stranger.client, workorder.id, good)).status).toBe(404);
+    expect((await confirm(stranger.client, workorder.id, good)).body).toEqual({ detail: 'Not found.' });
+
+    const foreign = await confirm(partner.client, workorder.id, {
+      equipment: String(ids.strangerPress),
+      substrate: ids.paper,
+    });
+    expect(foreign.status).toBe(400);
+    expect(foreign.body).toEqual({
+      equipment: [`Invalid pk "${ids.strangerPress}" - object does not exist.`],
+    });
+
+    const uncalibrated = await confirm(partner.client, workorder.id, {
+      equipment: ids.press,
+      substrate: ids.foil,
+    });
+    expect(uncalibrated.status).toBe(400);
+    expect(Object.keys(uncalibrated.body)).toEqual(['substrate']);
+    expect(String((uncalibrated.body.substrate as string[])[0])).toMatch(/not calibrated/);
+
+    const foreignSubstrate = await confirm(partner.client, workorder.id, {
+      equipment: ids.press,
+      substrate: ids.strangerPaper,
+    });
+    expect(foreignSubstrate.body).toEqual({
+      substrate: [`Invalid pk "${ids.strangerPaper}" - object does not exist.`],
+    });
+
+    const malformed = await confirm(partner.client, workorder.id, {
+      equipment: '1x',
+      external_id: 'x'.repeat(256),
+    });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toEqual({
+      equipment: ['A valid integer is required.'],
+      substrate: ['This field is required.'],
+      external_id: ['Ensure this field has no more than 255 characters.'],
+    });
+
+    const printedTooSoon = await partner.client.post(`/api/v2/workorders/${workorder.id}/printed/`);
+    expect(printedTooSoon.status).toBe(409);
+    expect(printedTooSoon.body).toMatchObject({ code: 'invalid_state' });
+
+    const after = await partner.client.get(`/api/v2/workorders/${workorder.id}/`);
+    expect(after.body).toMatchObject({ state: 'new', codegen_status: 1, equipment: null });
+  });
+
+  test('printer-confirm with values as strings answers 200 with the workorder generating', async () => {
+    const res = await confirm(partner.client, workorder.id, {
+      equipment: String(ids.press),
+      substrate: String(ids.paper),
+      external_id: 'job-4711',
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      id: workorder.id,
+      state: 'new',
+      codegen_status: 6,
+      external_id: 'job-4711',
+      equipment: { id: ids.press, name: 'HP Indigo 6900', dpi: 600 },
+      substrate: { id: ids.paper, name: 'Coated paper' },
+    });
+  });
+
+  test('a second confirmation is refused with 409', async () => {
+    const res = await confirm(partner.client, workorder.id, { equipment: ids.press, substrate: ids.paper });
+    expect(res.status).toBe(409);
+    expect(res.body).toEqual({ detail: 'The workorder is already confirmed.', code: 'invalid_state' });
+  });
+
+  test('generation ends in "ready to print" with a codegen_file, and the partner is told', async () => {
+    const ready = await partner.client.waitFor(workorder.id as number, (w) => w.state === 'ready to print');
+    expect(ready).toMatchObject({
+      codegen_status: 4,
+      is_ready_to_print: true,
+      progress: { codes_generated: 60 },
+    });
+    expect(ready.codegen_file).toEqual(expect.any(String));
+    const mail = await smtp.waitForEvent(workorder.id as number, 'ready');
+    expect(mail.subject).toBe('Codes ready: workorder SSC-001');
+    expect(mail.text).toContain(`POST ${stack.baseUrl}/api/v2/workorders/${workorder.id}/printed/`);
+  });
+
+  test('the partner downloads the zip; its manifest records the printing', async () => {
+    const zip = await partner.client.bytes(`/api/v2/workorders/${workorder.id}/download/`);
+    expect(zip.status).toBe(200);
+    entries = await readZip(zip.data);
+    expect([...entries.keys()].filter((n) => n.startsWith('codes/'))).toHaveLength(60);
+    const manifest = JSON.parse((entries.get('manifest.json') as Buffer).toString('utf8'));
+    expect(manifest).toMatchObject({
+      workorder: { id: workorder.id, type: 'SSC', quantity: 60 },
+      codes: { code_layout: 'sg-inside' },
+      qr: { error_correction: 'H', pixels_per_module: 9, quiet_zone_modules: 4 },
+      printing: {
+        equipment: { id: ids.press, name: 'HP Indigo 6900', dpi: 600 },
+        substrate: { id: ids.paper, name: 'Coated paper' },
+        calibration: { id: calibrationOfPaper.id, parameters: calibrationOfPaper.parameters },
+        external_id: 'job-4711',
+      },
+    });
+    printer = {
+      equipment: manifest.printing.equipment,
+      substrate: manifest.printing.substrate,
+      calibration: manifest.printing.calibration,
+      externalId: 'job-4711',
+    };
+  });
+
+  test('every image decodes to its URL and carries its own secure graphic, keyed and reproducible', async () => {
+    const rows = (entries.get('codes.csv') as Buffer)
+      .toString('utf8')
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
+    const files = (entries.get('files.csv') as Buffer)
+      .toString('utf8')
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
+    const codeKey = resolveSecrets(loadConfig(stack.env)).codeKey;
+    const key = deriveSecureGraphicKey(codeKey);
+    const code = {
+      codeLayout: 'sg-inside',
+      qr: { errorCorrection: 'H', pixelsPerModule: 4, quietZoneModules: 4 },
+    } as CodeSettings;
+    const qr = printedQrSettings(code, printer);
+    const graphic = secureGraphicSettings(code, printer)!;
+    const patterns = new Set<string>();
+    for (const [i, [extendedId, , , , , url]] of rows.entries()) {
+      // Let the event loop breathe: a keep-alive socket the API closed meanwhile is noticed, not reused.
+      await new Promise((resolve) => setImmediate(resolve));
+      const png = entries.get(files[i][0]) as Buffer;
+      // The worker's image is exactly the QR of the URL with the pattern of this code's keyed seed.
+      expect(png.equals(renderSecureQrPng(url, qr, graphic, secureGraphicSeeds(key, [extendedId])))).toBe(
+        true,
+      );
+      if (i % 12 === 0) expect(decodeQrPng(png)).toBe(url);
+      patterns.add(patternOf(png, url, qr, graphic));
+    }
+    expect(patterns.size).toBe(60);
+    const zipText = [...entries.values()].map((b) => b.toString('latin1')).join('');
+    expect(zipText).not.toContain(codeKey.toString('hex'));
+    expect(zipText).not.toContain(key.toString('hex'));
+  });
+
+  test('printed by the partner, then completed by QA with the admin CLI, then archived', async () => {
+    const byBrand = await brand.client.post(`/api/v2/workorders/${workorder.id}/printed/`);
+    expect(byBrand.status).toBe(403);
+    const printed = await partner.client.post(`/api/v2/workorders/${workorder.id}/printed/`);
+    expect(printed.status).toBe(200);
+    expect(printed.body).toMatchObject({
+      state: 'printed',
+      codegen_status: 4,
+      printed_date: expect.any(String),
+    });
+    expect((await partner.client.post(`/api/v2/workorders/${workorder.id}/printed/`)).status).toBe(409);
+
+    const completed = stack.admin('workorder', 'complete', String(workorder.id));
+    expect(completed).toMatchObject({
+      workorderId: workorder.id,
+      state: 'completed',
+      completedDate: expect.any(String),
+    });
+    const again = stack.adminRaw('workorder', 'complete', String(workorder.id));
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(/cannot be approved/);
+
+    const archived = await brand.client.post(`/api/v2/workorders/${workorder.id}/archive/`);
+    expect(archived.status).toBe(200);
+    expect(archived.body).toMatchObject({ state: 'completed', is_archived: true, external_id: 'job-4711' });
+
+    await withTemporal(stack, async (client) => {
+      const handle = client.workflow.getHandle(`workorder-${workorder.id}`);
+      await handle.result();
+      expect((await handle.describe()).searchAttributes.WorkorderState).toEqual(['completed']);
+      if (process.env.RECORD_HISTORIES === '1') {
+        const history = await handle.fetchHistory();
+        fs.writeFileSync(path.resolve(__dirname, '../histories/ssc-complete.json'), historyToJSON(history));
+      }
+    });
+    const detail = await partner.client.get(`/api/v2/workorders/${workorder.id}/`);
+    expect(detail.body).toMatchObject({
+      state: 'completed',
+      is_archived: true,
+      equipment: { id: ids.press },
+    });
+  });
+});
+
+describe('Signals from the Web UI or the temporal CLI', () => {
+  test('printerConfirm and qaComplete as Signals drive an sg-outside workorder to completed', async () => {
+    const workorder = await createSsc({
+      template: templates.outside,
+      quantity: 24,
+      printing_partner: partner.id,
+    });
+    const confirmation: PrinterConfirmation = {
+      equipment: { id: ids.press, name: 'HP Indigo 6900', dpi: 600 },
+      substrate: { id: ids.paper, name: 'Coated paper' },
+      calibration: {
+        id: calibrationOfPaper.id as number,
+        parameters: { module_size_mm: 0.4, cell_dots: 2, dot_gain: 12 },
+      },
+      externalId: 'signal-job',
+    };
+    await withTemporal(stack, async (client) => {
+      const handle = client.workflow.getHandle(`workorder-${workorder.id}`);
+      // A malformed payload is ignored (logged by the workflow), never kept.
+      await handle.signal(printerConfirmSignal, { equipment: 1 } as unknown as PrinterConfirmation);
+      await handle.signal(printerConfirmSignal, confirmation);
+    });
+    const ready = await partner.client.waitFor(workorder.id as number, (w) => w.state === 'ready to print');
+    expect(ready).toMatchObject({ external_id: 'signal-job', equipment: { id: ids.press } });
+
+    const zip = await readZip(
+      (await partner.client.bytes(`/api/v2/workorders/${workorder.id}/download/`)).data,
+    );
+    const rows = (zip.get('codes.csv') as Buffer)
+      .toString('utf8')
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
+    const files = (zip.get('files.csv') as Buffer)
+      .toString('utf8')
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
+    const code = {
+      codeLayout: 'sg-outside',
+      qr: { errorCorrection: 'M', pixelsPerModule: 4, quietZoneModules: 4 },
+    } as CodeSettings;
+    const qr = printedQrSettings(code, confirmation);
+    const graphic = secureGraphicSettings(code, confirmation)!;
+    const patterns = new Set<string>();
+    for (const i of [0, 11, 23]) {
+      const png = zip.get(files[i][0]) as Buffer;
+      expect(decodeQrPng(png)).toBe(rows[i][5]);
+      // The graphic stands to the right of the symbol: the image is wider than tall.
+      const image = PNG.sync.read(png);
+      expect(image.width).toBeGreaterThan(image.height * 1.5);
+      const pattern = patternOf(png, rows[i][5], qr, graphic);
+      expect(pattern).toMatch(/1/);
+      patterns.add(pattern);
+    }
+    expect(patterns.size).toBe(3);
+
+    expect((await partner.client.post(`/api/v2/workorders/${workorder.id}/printed/`)).status).toBe(200);
+    await withTemporal(stack, (client) =>
+      client.workflow.getHandle(`workorder-${workorder.id}`).signal(qaCompleteSignal),
+    );
+    await brand.client.waitFor(workorder.id as number, (w) => w.state === 'completed');
+  });
+});
+
+describe('confirmations the workflow refuses with 409', () => {
+  test('a SID workorder cannot be printer-confirmed', async () => {
+    const sid = await brand.client.post('/api/v2/workorders/create-sid/', {
+      reference: 'SID-with-partner',
+      quantity: 5,
+      activate_on_complete: false,
+      printing_partner: partner.id,
+    });
+    expect(sid.status).toBe(201);
+    const res = await confirm(partner.client, sid.body.id, { equipment: ids.press, substrate: ids.paper });
+    expect(res.status).toBe(409);
+    expect(res.body).toEqual({
+      detail: 'Only SSC workorders are confirmed by a printer.',
+      code: 'invalid_state',
+    });
+  });
+
+  test('a canceled workorder cannot be confirmed; the partner is told of the cancel', async () => {
+    const workorder = await createSsc({
+      template: templates.inside,
+      quantity: 10,
+      reference: 'SSC-CANCEL-WAIT',
+    });
+    const canceled = await brand.client.post(`/api/v2/workorders/${workorder.id}/cancel/`, {
+      reason: 'Artwork changed',
+    });
+    expect(canceled.status).toBe(200);
+    expect(canceled.body).toMatchObject({
+      state: 'canceled',
+      codegen_status: 1,
+      cancel_reason: 'Artwork changed',
+    });
+    const res = await confirm(partner.client, workorder.id, { equipment: ids.press, substrate: ids.paper });
+    expect(res.status).toBe(409);
+    expect(res.body).toEqual({ detail: 'The workorder is canceled.', code: 'invalid_state' });
+    const mail = await smtp.waitForEvent(workorder.id as number, 'canceled');
+    expect(mail.subject).toBe('Canceled: workorder SSC-CANCEL-WAIT');
+    expect(mail.text).toContain('Reason: Artwork changed');
+    const download = await partner.client.get(`/api/v2/workorders/${workorder.id}/download/`);
+    expect(download.status).toBe(409);
+  });
+});
+
+describe('cancel while generating', () => {
+  test('the partner cancels mid-generation: files removed, partner emailed, download 409', async () => {
+    const workorder = await createSsc({
+      template: templates.inside,
+      quantity: 300,
+      reference: 'SSC-CANCEL-GEN',
+    });
+    const confirmed = await confirm(partner.client, workorder.id, {
+      equipment: ids.bigPress,
+      substrate: ids.paper,
+    });
+    expect(confirmed.body).toMatchObject({ codegen_status: 6 });
+    const canceled = await partner.client.post(`/api/v2/workorders/${workorder.id}/cancel/`, {
+      reason: 'Press broke down',
+    });
+    expect(canceled.status).toBe(200);
+    expect(canceled.body).toMatchObject({ state: 'canceled', codegen_status: 6, codegen_file: null });
+    await smtp.waitForEvent(workorder.id as number, 'canceled');
+    const dir = path.join(stack.dataDir, 'artifacts', 'workorders', String(workorder.id));
+    const deadline = Date.now() + 20_000;
+    while (fs.existsSync(dir) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(fs.existsSync(dir)).toBe(false);
+    expect((await partner.client.get(`/api/v2/workorders/${workorder.id}/download/`)).status).toBe(409);
+    expect(smtp.forWorkorder(workorder.id as number).map((m) => m.idempotencyKey)).not.toContain(
+      `workorder-${workorder.id}.ready`,
+    );
+    const archived = await partner.client.post(`/api/v2/workorders/${workorder.id}/archive/`);
+    expect(archived.body).toMatchObject({ state: 'canceled', is_archived: true });
+  });
+});
+
+/** The pattern area's pixels as a 0/1 string, read from the PNG. */
+function patternOf(
+  png: Buffer,
+  url: string,
+  qr: ReturnType<typeof printedQrSettings>,
+  graphic: NonNullable<ReturnType<typeof secureGraphicSettings>>,
+): string {
+  const image = PNG.sync.read(png);
+  const size = QRCode.create(url, { errorCorrectionLevel: qr.errorCorrection }).modules.size;
+  const area = patternArea(size, qr, graphic);
+  const side = area.cells * area.cellPixels;
+  let bits = '';
+  for (let y = area.y; y < area.y + side; y += area.cellPixels) {
+    for (let x = area.x; x < area.x + side; x += area.cellPixels)
+      bits += image.data[(y * image.width + x) * 4] < 128 ? '1' : '0';
+  }
+  return bits;
+}
