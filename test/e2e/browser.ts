@@ -1,0 +1,72 @@
+/**
+ * A real headless Chromium for the portal's end-to-end tests: Debian's /usr/bin/chromium driven by
+ * playwright-core, with a fresh profile per run. If it cannot start, the tests fail; they never skip.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts/portal');
+
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface Browser {
+  context: BrowserContext;
+  profileDir: string;
+  close(): Promise<void>;
+}
+
+export async function launchChromium(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: install it with "apt-get install -y chromium"`);
+  }
+  const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-chromium-'));
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    acceptDownloads: true,
+    viewport: { width: 1100, height: 860 },
+    locale: 'en-GB',
+    timezoneId: 'UTC',
+  });
+  context.setDefaultTimeout(15_000);
+  return {
+    context,
+    profileDir,
+    async close() {
+      await context.close();
+      fs.rmSync(profileDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Screenshots of each step, named `NN-step.png`, for people to look at (and for docs/images). */
+export class Shots {
+  private n = 0;
+
+  constructor(readonly dir = ARTIFACTS) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+  }
+
+  /** `top`, when given, is scrolled to the top of the window first, so the shot shows it. */
+  async take(page: Page, step: string, opts: { fullPage?: boolean; top?: Locator } = {}): Promise<string> {
+    this.n += 1;
+    if (opts.top) await opts.top.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    const file = path.join(this.dir, `${String(this.n).padStart(2, '0')}-${step}.png`);
+    await page.screenshot({ path: file, fullPage: opts.fullPage ?? false });
+    return file;
+  }
+}
