@@ -9,6 +9,8 @@ export interface Answer {
   headers?: Record<string, string>;
 }
 
+const IN_PROGRESS_WAIT_MS = 15_000;
+
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value && typeof value === 'object') {
@@ -44,7 +46,12 @@ export async function idempotent(
   const hash = createHash('sha256')
     .update(`${req.method} ${req.path}\n${JSON.stringify(canonical(req.body ?? {}))}`)
     .digest('hex');
-  const claim = await repos.idempotency.claim(companyId, key, hash);
+  // A concurrent twin waits for the first request's answer (a create takes well under this).
+  let claim = await repos.idempotency.claim(companyId, key, hash);
+  for (let waited = 0; claim.kind === 'in-progress' && waited < IN_PROGRESS_WAIT_MS; waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    claim = await repos.idempotency.claim(companyId, key, hash);
+  }
   if (claim.kind === 'mismatch') {
     throw new ApiError(422, {
       detail: 'This Idempotency-Key was already used with a different request body.',

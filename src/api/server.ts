@@ -36,6 +36,10 @@ export async function startApi(config: Config): Promise<{ server: Server; stop()
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);
   });
+  // Idle keep-alive sockets outlive a client's pool (and a load balancer's, typically 60 s), so a
+  // client never sends on a socket the server is closing.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   console.log(`api: listening on ${config.publicUrl} (Temporal at ${temporalAddress(config)})`);
 
   // Rows whose workflow start was cut short (a crash between insert and start) get their workflow.

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
 import { migrateToLatest } from './migrations';
 import type { Database } from './schema';
 
@@ -13,7 +14,10 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** Opens the database named by DATABASE_URL (`sqlite:<file>`) and brings its schema up to date. */
+/**
+ * Opens the database named by DATABASE_URL (`sqlite:<file>` or `postgres://...`) and brings its
+ * schema up to date; both run the same migrations and queries.
+ */
 export async function openStore(databaseUrl: string): Promise<Store> {
   if (databaseUrl.startsWith('sqlite:')) {
     const file = databaseUrl.slice('sqlite:'.length);
@@ -28,7 +32,18 @@ export async function openStore(databaseUrl: string): Promise<Store> {
     await migrateToLatest(db as Kysely<unknown>, 'sqlite');
     return { db, dialect: 'sqlite', close: () => db.destroy() };
   }
-  throw new Error(`Unsupported DATABASE_URL scheme: ${databaseUrl.split(':')[0]} (expected sqlite:)`);
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    // Code indexes and counters are bigint columns; their values stay below 2^53, so numbers are exact.
+    pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 10, connectionTimeoutMillis: 5000 });
+    pool.on('error', () => undefined); // an idle client's lost connection is retried by the next query
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    await migrateToLatest(db as Kysely<unknown>, 'postgres');
+    return { db, dialect: 'postgres', close: () => db.destroy() };
+  }
+  throw new Error(
+    `Unsupported DATABASE_URL scheme: ${databaseUrl.split(':')[0]} (expected sqlite: or postgres:)`,
+  );
 }
 
 export function nowIso(): string {

@@ -382,9 +382,13 @@ describe('lists', () => {
 
   test('filter by state and reject bad parameters', async () => {
     await acme.client.waitFor(acmeWorkorder.id as number, (w) => w.state === 'completed');
-    const completed = await acme.client.get<{ results: Array<{ state: string }> }>(
-      '/api/v2/workorders/?state=completed&limit=1000',
-    );
+    // Lists read the database, which the workflow updates right after its state changes.
+    const url = '/api/v2/workorders/?state=completed&limit=1000';
+    let completed = await acme.client.get<{ results: Array<{ state: string }> }>(url);
+    for (let i = 0; i < 40 && completed.body.results.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      completed = await acme.client.get(url);
+    }
     expect(completed.body.results.length).toBeGreaterThan(0);
     expect(completed.body.results.every((w) => w.state === 'completed')).toBe(true);
     expect((await acme.client.get('/api/v2/workorders/?limit=0')).status).toBe(400);

@@ -68,4 +68,4 @@ test('a 150,001-code order continues as new, completes once, and ships the CSV w
   const manifest = JSON.parse((zip.get('manifest.json') as Buffer).toString('utf8'));
   expect(manifest.qr).toMatchObject({ images: 'one sample', image_count: 1 });
   expect(manifest.batches).toHaveLength(16);
-});
+}, 400_000);

@@ -70,4 +70,4 @@ test('a worker killed mid-batch leaves a workorder that completes after restart 
   const reference = await regenerateZip(stack.env, id);
   const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
   expect(sha(download.data)).toBe(sha(reference));
-});
+}, 400_000);

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DIST = path.join(ROOT, 'dist/src');
@@ -50,6 +51,7 @@ export class Stack {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'workorder-stack-'));
     const port = await freePort();
     const suffix = randomBytes(4).toString('hex');
+    const database = await createTestDatabase(`workorders_${suffix}`);
     const env = {
       DATA_DIR: dataDir,
       PORT: String(port),
@@ -59,6 +61,7 @@ export class Stack {
       TASK_QUEUE: `workorders-${suffix}`,
       CODEGEN_TASK_QUEUE: `workorders-codegen-${suffix}`,
       LOG_LEVEL: 'warn',
+      ...(database ? { DATABASE_URL: database } : {}),
       ...opts.env,
     };
     return new Stack(dataDir, env, port);
@@ -154,6 +157,7 @@ export class Stack {
   async destroy(): Promise<void> {
     await this.stop();
     fs.rmSync(this.dataDir, { recursive: true, force: true });
+    if (this.env.DATABASE_URL?.startsWith('postgres')) await dropTestDatabase(this.env.DATABASE_URL);
   }
 
   /** A brand company with a token holding `permissions` (all workorder ones by default). */
@@ -172,6 +176,38 @@ export class Stack {
       token: token.token as string,
       client: new ApiClient(this.baseUrl, token.token as string),
     };
+  }
+}
+
+/**
+ * With TEST_DATABASE_URL (a PostgreSQL server URL) set, each stack gets its own fresh database on
+ * that server; without it, each stack has its SQLite file in its DATA_DIR.
+ */
+async function createTestDatabase(name: string): Promise<string | undefined> {
+  const server = process.env.TEST_DATABASE_URL;
+  if (!server) return undefined;
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function dropTestDatabase(databaseUrl: string): Promise<void> {
+  const server = process.env.TEST_DATABASE_URL;
+  if (!server) return;
+  const name = new URL(databaseUrl).pathname.slice(1);
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await admin.end();
   }
 }
 
