@@ -2,6 +2,7 @@ import { EXTENDED_ID_STYLE } from '../codes/manifest';
 import type { CompanyRow, TemplateRow, WorkorderRow } from '../store/schema';
 import { Codegen, type WorkorderSnapshot } from '../shared/workorder';
 import type { LinkSigner } from './links';
+import type { WorkorderCatalog } from './product-json';
 
 export function companyJson(c: CompanyRow) {
   return {
@@ -48,6 +49,7 @@ export function workorderJson(
   s: WorkorderSnapshot,
   companies: Map<number, CompanyRow>,
   links: LinkSigner,
+  catalog?: WorkorderCatalog,
 ) {
   const company = companies.get(row.company_id);
   const partner = row.printing_partner_id ? companies.get(row.printing_partner_id) : undefined;
@@ -77,8 +79,8 @@ export function workorderJson(
     codegen_status: s.codegenStatus,
     codegen_file: downloadable ? links.downloadUrl(row.id) : null,
     data,
-    product: null,
-    brand: null,
+    product: (row.product_id !== null && catalog?.products.get(row.product_id)) || null,
+    brand: (row.brand_id !== null && catalog?.brands.get(row.brand_id)) || null,
     remarks: row.remarks,
     printed_date: s.printedDate,
     has_secure_workflow: row.type === 'SSC',

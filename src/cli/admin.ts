@@ -4,6 +4,7 @@ import { openStore, repositories, type Repositories } from '../store';
 import { PERMISSIONS, type Permission } from '../store/tokens';
 import { createWorkflowGateway } from '../api/temporal';
 import { qaCompleteUpdate } from '../shared/messages';
+import { PRINTING_NOUNS, PRINTING_USAGE, runPrintingCommand } from './commands-printing';
 
 /**
  * Operator CLI: `admin <noun> <verb> [--options]`. Each command prints one JSON object (what it
@@ -17,6 +18,8 @@ const USAGE = `usage: npm run --silent admin -- <command>
   template create --company ID --name NAME --type SID|SSC [--code-layout qr|sg-inside|sg-outside]
                   [--printing-partner ID] [--url-prefix PREFIX] [--no-serial-number]
                   [--activate-on-complete] [--static] [--hybrid] [--description TEXT]
+  brand create --company ID --name NAME    (a brand of a brand_owner company, for its products)
+${PRINTING_USAGE}
   workorder complete ID        (QA approval of a printed SSC workorder)
 permissions: ${PERMISSIONS.join(', ')}`;
 
@@ -57,6 +60,9 @@ async function companyOfType(
 
 async function run(argv: string[], repos: Repositories): Promise<unknown> {
   const [noun, verb, ...rest] = argv;
+  if ((PRINTING_NOUNS as readonly string[]).includes(noun)) {
+    return runPrintingCommand(argv, repos, (message) => new UsageError(message));
+  }
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
@@ -153,6 +159,16 @@ async function run(argv: string[], repos: Repositories): Promise<unknown> {
         printingPartnerId: partner?.id ?? null,
       });
     }
+    case 'brand create': {
+      const companyId = positiveInt(required(values, 'company'), 'company');
+      const company = await companyOfType(repos, companyId, 'brand_owner', 'company');
+      const name = required(values, 'name');
+      if (name.length > 255) throw new UsageError('--name must be at most 255 characters');
+      if (await repos.brands.nameTaken(company.id, name)) {
+        throw new UsageError(`--name: company ${company.id} already has a brand named "${name}"`);
+      }
+      return repos.brands.create({ companyId: company.id, name });
+    }
     case 'workorder complete': {
       const id = positiveInt(positionals[0] ?? '', 'ID');
       const row = await repos.workorders.byId(id);
@@ -164,6 +180,7 @@ async function run(argv: string[], repos: Repositories): Promise<unknown> {
         taskQueue: config.temporal.taskQueue,
         codegenTaskQueue: config.temporal.codegenTaskQueue,
         batchWindow: config.batchWindow,
+        historyEventsPerRun: config.historyEventsPerRun,
       });
       try {
         return await gateway.update(row.workflow_id, qaCompleteUpdate);

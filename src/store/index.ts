@@ -1,7 +1,10 @@
+import { brandRepository } from './brands';
 import { companyRepository } from './companies';
 import type { Store } from './database';
 import { emailLogRepository } from './email-log';
 import { idempotencyRepository } from './idempotency';
+import { printingRepository } from './printing';
+import { productRepository } from './products';
 import { templateRepository } from './templates';
 import { tokenRepository } from './tokens';
 import { workorderRepository } from './workorders';
@@ -17,6 +20,9 @@ export function repositories(store: Store) {
     workorders: workorderRepository(store.db),
     idempotency: idempotencyRepository(store.db),
     emailLog: emailLogRepository(store.db),
+    printing: printingRepository(store.db),
+    brands: brandRepository(store.db),
+    products: productRepository(store.db),
   };
 }
 export type Repositories = ReturnType<typeof repositories>;

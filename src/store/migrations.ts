@@ -1,16 +1,26 @@
-import { Kysely, Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
+import {
+  Kysely,
+  Migrator,
+  sql,
+  type ColumnDefinitionBuilder,
+  type Migration,
+  type MigrationProvider,
+} from 'kysely';
 import type { Dialect } from './database';
 
 /** Migrations live in code (not files) so the compiled service and the tests run the same list. */
 function migrations(dialect: Dialect): Record<string, Migration> {
   const id = dialect === 'postgres' ? 'serial' : 'integer';
+  // PostgreSQL's serial is its own sequence; SQLite needs AUTOINCREMENT so ids are never reused.
+  const pk = (c: ColumnDefinitionBuilder) =>
+    dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement();
   const big = dialect === 'postgres' ? 'bigint' : 'integer';
   return {
     '001_core': {
       async up(db: Kysely<unknown>) {
         await db.schema
           .createTable('companies')
-          .addColumn('id', id, (c) => c.primaryKey().autoIncrement())
+          .addColumn('id', id, pk)
           .addColumn('uuid', 'text', (c) => c.notNull().unique())
           .addColumn('name', 'text', (c) => c.notNull())
           .addColumn('slug', 'text', (c) => c.notNull())
@@ -23,7 +33,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
         await db.schema
           .createTable('tokens')
-          .addColumn('id', id, (c) => c.primaryKey().autoIncrement())
+          .addColumn('id', id, pk)
           .addColumn('company_id', 'integer', (c) => c.notNull().references('companies.id'))
           .addColumn('token_hash', 'text', (c) => c.notNull().unique())
           .addColumn('token_prefix', 'text', (c) => c.notNull())
@@ -33,7 +43,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
         await db.schema
           .createTable('templates')
-          .addColumn('id', id, (c) => c.primaryKey().autoIncrement())
+          .addColumn('id', id, pk)
           .addColumn('company_id', 'integer', (c) => c.notNull().references('companies.id'))
           .addColumn('name', 'text', (c) => c.notNull())
           .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
@@ -55,7 +65,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
         await db.schema
           .createTable('workorders')
-          .addColumn('id', id, (c) => c.primaryKey().autoIncrement())
+          .addColumn('id', id, pk)
           .addColumn('company_id', 'integer', (c) => c.notNull().references('companies.id'))
           .addColumn('printing_partner_id', 'integer', (c) => c.references('companies.id'))
           .addColumn('template_id', 'integer', (c) => c.references('templates.id'))
@@ -138,6 +148,81 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await sql`insert into counters (name, value) values ('code_index', 0)`.execute(db);
       },
     },
+    '002_products': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('brands')
+          .addColumn('id', id, pk)
+          .addColumn('company_id', 'integer', (c) => c.notNull().references('companies.id'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('image', 'text')
+          .addColumn('creation_date', 'text', (c) => c.notNull())
+          .addUniqueConstraint('brands_company_name', ['company_id', 'name'])
+          .execute();
+        await db.schema
+          .createTable('products')
+          .addColumn('id', id, pk)
+          .addColumn('uuid', 'text', (c) => c.notNull().unique())
+          .addColumn('company_id', 'integer', (c) => c.notNull().references('companies.id'))
+          .addColumn('brand_id', 'integer', (c) => c.notNull().references('brands.id'))
+          .addColumn('sku', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('label', 'text')
+          .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('client_url', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('image_key', 'text')
+          .addColumn('is_archived', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('creation_date', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          // The database, not a pre-check, decides between concurrent POSTs of one SKU.
+          .addUniqueConstraint('products_company_sku', ['company_id', 'sku'])
+          .execute();
+        await db.schema
+          .createIndex('workorders_product')
+          .on('workorders')
+          .columns(['product_id', 'state'])
+          .execute();
+      },
+    },
+    '003_printing': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('equipment')
+          .addColumn('id', id, pk)
+          .addColumn('company_id', 'integer', (c) => c.notNull().references('companies.id'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('dpi', 'integer', (c) => c.notNull())
+          .addColumn('creation_date', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('substrates')
+          .addColumn('id', id, pk)
+          .addColumn('company_id', 'integer', (c) => c.notNull().references('companies.id'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('creation_date', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('calibrations')
+          .addColumn('id', id, pk)
+          .addColumn('equipment_id', 'integer', (c) => c.notNull().references('equipment.id'))
+          .addColumn('substrate_id', 'integer', (c) => c.notNull().references('substrates.id'))
+          .addColumn('parameters', 'text', (c) => c.notNull())
+          .addColumn('creation_date', 'text', (c) => c.notNull())
+          .addUniqueConstraint('calibrations_equipment_substrate', ['equipment_id', 'substrate_id'])
+          .execute();
+        await db.schema
+          .createIndex('equipment_company')
+          .on('equipment')
+          .columns(['company_id', 'id'])
+          .execute();
+        await db.schema
+          .createIndex('substrates_company')
+          .on('substrates')
+          .columns(['company_id', 'id'])
+          .execute();
+      },
+    },
   };
 }
 
@@ -145,7 +230,13 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Pr
   const list = migrations(dialect);
   const provider: MigrationProvider = { getMigrations: () => Promise.resolve(list) };
   const migrator = new Migrator({ db, provider });
-  const { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await migrator.migrateToLatest();
+  // The API and the worker both migrate at start; on a new SQLite file the loser of that race fails
+  // on a table the winner just made (or on the lock), and a second pass finds nothing left to do.
+  for (let attempt = 1; error && attempt <= 3; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    ({ error, results } = await migrator.migrateToLatest());
+  }
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     const reason = error instanceof Error ? error.message : String(error ?? failed?.migrationName);

@@ -115,6 +115,62 @@ export interface EmailLogTable {
   updated_at: string;
 }
 
+/** A brand of a brand-owner company; products are assigned to one. */
+export interface BrandTable {
+  id: Generated<number>;
+  company_id: number;
+  name: string;
+  /** Absolute URL of the brand's image, or null (brand images are not uploaded through the API yet). */
+  image: string | null;
+  creation_date: string;
+}
+
+export interface ProductTable {
+  id: Generated<number>;
+  uuid: string;
+  company_id: number;
+  brand_id: number;
+  /** Unique within the company (archived products keep theirs). */
+  sku: string;
+  name: string;
+  /** Null means "same as name". */
+  label: string | null;
+  description: string;
+  client_url: string;
+  /** Artifact-store key of the uploaded image, or null. */
+  image_key: string | null;
+  is_archived: Flag;
+  creation_date: string;
+  updated_at: string;
+}
+
+/** A printing partner's press; its dpi sizes the secure graphic. */
+export interface EquipmentTable {
+  id: Generated<number>;
+  company_id: number;
+  name: string;
+  dpi: number;
+  creation_date: string;
+}
+
+/** A material a printing partner prints on. */
+export interface SubstrateTable {
+  id: Generated<number>;
+  company_id: number;
+  name: string;
+  description: string;
+  creation_date: string;
+}
+
+/** An equipment × substrate pair cleared for printing, with its printing parameters as JSON. */
+export interface CalibrationTable {
+  id: Generated<number>;
+  equipment_id: number;
+  substrate_id: number;
+  parameters: string;
+  creation_date: string;
+}
+
 export interface Database {
   companies: CompanyTable;
   tokens: TokenTable;
@@ -123,9 +179,19 @@ export interface Database {
   workorders: WorkorderTable;
   idempotency_keys: IdempotencyKeyTable;
   email_log: EmailLogTable;
+  brands: BrandTable;
+  products: ProductTable;
+  equipment: EquipmentTable;
+  substrates: SubstrateTable;
+  calibrations: CalibrationTable;
 }
 
 export type CompanyRow = Selectable<CompanyTable>;
 export type TokenRow = Selectable<TokenTable>;
 export type TemplateRow = Selectable<TemplateTable>;
 export type WorkorderRow = Selectable<WorkorderTable>;
+export type EquipmentRow = Selectable<EquipmentTable>;
+export type SubstrateRow = Selectable<SubstrateTable>;
+export type CalibrationRow = Selectable<CalibrationTable>;
+export type BrandRow = Selectable<BrandTable>;
+export type ProductRow = Selectable<ProductTable>;

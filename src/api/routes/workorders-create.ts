@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { isUniqueViolation } from '../../store/database';
-import type { CompanyRow } from '../../store/schema';
+import type { CompanyRow, ProductRow } from '../../store/schema';
 import type { NewWorkorder } from '../../store/workorders';
 import { snapshotFromRow } from '../../store/workorders';
 import { MAX_QUANTITY } from '../../shared/workorder';
@@ -58,10 +58,25 @@ async function resolvePartner(
   return partner;
 }
 
-/** Products arrive with the products API; until then no product can be named. */
-function resolveProduct(product: string | number | null | undefined): null {
+/**
+ * A live product of the company, named by id (a JSON number) or by SKU (a string; a string of
+ * digits that is no SKU is then tried as an id, for clients that send every value as a string).
+ */
+async function resolveProduct(
+  deps: ApiDeps,
+  companyId: number,
+  product: string | number | null | undefined,
+): Promise<ProductRow | null> {
   if (product === null || product === undefined || product === '') return null;
-  throw fieldError('product', `Invalid product "${String(product)}" - no product with this id or SKU.`);
+  const products = deps.repos.products;
+  const asId = typeof product === 'number' || /^\d{1,15}$/.test(product.trim()) ? Number(product) : NaN;
+  const found =
+    (typeof product === 'string' ? await products.activeBySku(companyId, product.trim()) : undefined) ??
+    (Number.isSafeInteger(asId) ? await products.activeById(companyId, asId) : undefined);
+  if (!found) {
+    throw fieldError('product', `Invalid product "${String(product)}" - no product with this id or SKU.`);
+  }
+  return found;
 }
 
 function brandOwner(req: Request): Auth {
@@ -138,7 +153,7 @@ export function workorderCreateRoutes(deps: ApiDeps): Router {
         if (totalImpressions !== null && template.is_static_print !== 1) {
           throw fieldError('total_impressions', 'Only applicable to workorders of a static template.');
         }
-        resolveProduct(body.product);
+        const product = await resolveProduct(deps, auth.company.id, body.product);
         return createWorkorder(deps, auth, {
           companyId: auth.company.id,
           printingPartnerId: partner?.id ?? null,
@@ -155,8 +170,8 @@ export function workorderCreateRoutes(deps: ApiDeps): Router {
           isStaticPrint: template.is_static_print === 1,
           isHybrid: template.is_hybrid === 1,
           urlPrefix: template.url_prefix,
-          productId: null,
-          brandId: null,
+          productId: product?.id ?? null,
+          brandId: product?.brand_id ?? null,
         });
       });
     })
@@ -169,7 +184,7 @@ export function workorderCreateRoutes(deps: ApiDeps): Router {
       await idempotent(deps.repos, req, res, auth.company.id, async () => {
         const body = parseBody(createSidBody, req.body);
         const partner = await resolvePartner(deps, body.printing_partner);
-        resolveProduct(body.product);
+        const product = await resolveProduct(deps, auth.company.id, body.product);
         return createWorkorder(deps, auth, {
           companyId: auth.company.id,
           printingPartnerId: partner?.id ?? null,
@@ -186,8 +201,8 @@ export function workorderCreateRoutes(deps: ApiDeps): Router {
           isStaticPrint: false,
           isHybrid: false,
           urlPrefix: deps.config.defaultUrlPrefix,
-          productId: null,
-          brandId: null,
+          productId: product?.id ?? null,
+          brandId: product?.brand_id ?? null,
         });
       });
     })
