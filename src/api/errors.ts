@@ -22,4 +22,5 @@ export const unavailable = (
   retryAfter = 5,
 ) => new ApiError(503, { detail, code: 'unavailable' }, { 'Retry-After': String(retryAfter) });
 
-export const invalidPk = (value: unknown) => `Invalid pk "${String(value)}" - object does not exist.`;
+export const invalidPk = (value: unknown) =>
+  `Invalid pk "${typeof value === 'string' || typeof value === 'number' ? String(value) : typeof value}" - object does not exist.`;

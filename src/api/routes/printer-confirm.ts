@@ -10,7 +10,7 @@ import { id, parseBody, text } from '../validation';
 import { renderWorkorder } from '../workorder-view';
 import { methodNotAllowed, pathId, viewerOf } from './common';
 
-const printerConfirmBody = z.object({
+export const printerConfirmBody = z.object({
   equipment: id(),
   substrate: id(),
   external_id: text({ max: 255, allowBlank: true }).nullable().optional(),

@@ -12,8 +12,8 @@ import { methodNotAllowed } from './common';
 const ordering = z
   .enum(['id', '-id', 'creation_date', '-creation_date'], { error: 'Select a valid choice.' })
   .optional();
-const equipmentQuery = z.object({ ...paginationQuery, ordering });
-const substratesQuery = z.object({ ...paginationQuery, ordering, equipment: id() });
+export const equipmentQuery = z.object({ ...paginationQuery, ordering });
+export const substratesQuery = z.object({ ...paginationQuery, ordering, equipment: id() });
 
 export function equipmentJson(e: EquipmentRow) {
   return { id: e.id, name: e.name, dpi: e.dpi, creation_date: e.creation_date };

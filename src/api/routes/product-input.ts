@@ -38,7 +38,7 @@ const optionalText = (max: number) =>
 
 const clientUrl = optionalText(2000).refine((v) => v === '' || isHttpUrl(v), { error: URL_INVALID });
 
-const textFields = {
+export const productTextFields = {
   sku: text({ max: 255 }),
   name: text({ max: 255 }),
   label: optionalText(255).transform((v) => (v === '' ? null : v)),
@@ -103,13 +103,13 @@ export async function validateProduct(
   const fields = request.fields;
   const errors: FieldErrors = {};
   const input: ProductInput = {};
-  const parseText = <K extends keyof typeof textFields>(
+  const parseText = <K extends keyof typeof productTextFields>(
     field: K,
-  ): z.output<(typeof textFields)[K]> | undefined => {
+  ): z.output<(typeof productTextFields)[K]> | undefined => {
     if (!mode.create && fields[field] === undefined) return undefined;
     try {
-      return parseBody(z.object({ [field]: textFields[field] }), fields)[field] as z.output<
-        (typeof textFields)[K]
+      return parseBody(z.object({ [field]: productTextFields[field] }), fields)[field] as z.output<
+        (typeof productTextFields)[K]
       >;
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
@@ -135,7 +135,9 @@ export async function validateProduct(
     errors[brandField] = ['This field may not be blank.'];
   } else {
     const typeError = pkTypeError(brand);
-    const id = /^\s*\d{1,15}\s*$/.test(String(brand)) ? Number(brand) : NaN;
+    // Only strings and numbers are stringified: a hostile object may not convert at all.
+    const scalar = typeof brand === 'string' || typeof brand === 'number' ? String(brand) : '';
+    const id = /^\s*\d{1,15}\s*$/.test(scalar) ? Number(scalar) : NaN;
     const row = Number.isSafeInteger(id) ? await repos.brands.byIdForCompany(id, companyId) : undefined;
     if (typeError) errors[brandField] = [typeError];
     else if (!row) errors[brandField] = [invalidPk(brand)];

@@ -18,7 +18,7 @@ import { readProductRequest, SKU_TAKEN, validateProduct } from './product-input'
 /** Paths (relative to /api/v2) whose POST and PATCH may be multipart/form-data with an `image` file. */
 export const PRODUCT_MULTIPART_PATHS = /^\/products(\/\d+)?\/?$/;
 
-const listQuery = z.object({
+export const productListQuery = z.object({
   ...paginationQuery,
   sku__exact: z.string({ error: 'Not a valid string.' }).optional(),
   is_archived: boolean().optional(),
@@ -49,7 +49,7 @@ export function productRoutes(deps: ApiDeps): Router {
     .route('/products/')
     .get(async (req, res) => {
       const auth = authorized(req, 'product_view');
-      const q = parseQuery(listQuery, req.query);
+      const q = parseQuery(productListQuery, req.query);
       const page = pageOf(q);
       const { rows, count } = await deps.repos.products.list(auth.company.id, {
         isArchived: q.is_archived ?? false,

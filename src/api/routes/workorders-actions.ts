@@ -11,7 +11,7 @@ import { parseBody, text } from '../validation';
 import { renderWorkorder } from '../workorder-view';
 import { methodNotAllowed, pathId, viewerOf } from './common';
 
-const cancelBody = z.object({ reason: text({ max: 1000, allowBlank: true }).nullable().optional() });
+export const cancelBody = z.object({ reason: text({ max: 1000, allowBlank: true }).nullable().optional() });
 
 /** State-changing endpoints answer 200 with the workorder as it is after the change. */
 export function workorderActionRoutes(deps: ApiDeps): Router {

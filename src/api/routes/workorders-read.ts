@@ -19,7 +19,7 @@ import { currentSnapshot, renderWorkorder, renderWorkorders } from '../workorder
 import { workorderInput } from '../workflow-start';
 import { methodNotAllowed, pathId, viewerOf } from './common';
 
-const listQuery = z.object({
+export const workorderListQuery = z.object({
   ...paginationQuery,
   is_archived: boolean().optional(),
   search: text({ max: 255, allowBlank: true }).optional(),
@@ -43,7 +43,7 @@ export function workorderReadRoutes(deps: ApiDeps): Router {
     .route('/workorders/')
     .get(async (req, res) => {
       const auth = authorized(req, 'workorder_view');
-      const q = parseQuery(listQuery, req.query);
+      const q = parseQuery(workorderListQuery, req.query);
       const page = pageOf(q);
       const { rows, count } = await deps.repos.workorders.list(viewerOf(auth), {
         isArchived: q.is_archived ?? false,

@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { GENERATOR } from '../version';
+import { ROUTES, type RouteSpec } from './route-table';
+
+type JsonSchema = Record<string, unknown>;
+
+/** The request's side of a schema: what a client sends (strings allowed where they coerce). */
+function jsonSchema(schema: z.ZodType): JsonSchema {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    io: 'input',
+    unrepresentable: 'any',
+  }) as JsonSchema;
+  return rest;
+}
+
+function queryParameters(query: z.ZodType | undefined): JsonSchema[] {
+  if (!(query instanceof z.ZodObject)) return [];
+  return Object.entries(query.shape as Record<string, z.ZodType>).map(([name, field]) => ({
+    name,
+    in: 'query',
+    required: !field.safeParse(undefined).success,
+    schema: jsonSchema(field),
+  }));
+}
+
+function pathParameters(path: string): JsonSchema[] {
+  return [...path.matchAll(/:(\w+)/g)].map((m) => ({
+    name: m[1],
+    in: 'path',
+    required: true,
+    schema: m[1] === 'id' ? { type: 'integer', minimum: 1 } : { type: 'string' },
+  }));
+}
+
+function responses(route: RouteSpec): JsonSchema {
+  return Object.fromEntries(
+    Object.entries(route.responses).map(([status, description]) => {
+      const code = Number(status);
+      if (code === 204 || code === 304) return [status, { description }];
+      if (code < 300 && route.produces) return [status, { description, content: { [route.produces]: {} } }];
+      const schema =
+        code === 400
+          ? { $ref: '#/components/schemas/FieldErrors' }
+          : code >= 300
+            ? { $ref: '#/components/schemas/Error' }
+            : { type: 'object' };
+      return [status, { description, content: { 'application/json': { schema } } }];
+    }),
+  );
+}
+
+function operation(route: RouteSpec): JsonSchema {
+  const op: JsonSchema = {
+    summary: route.summary,
+    tags: [route.tag],
+    operationId: `${route.method}${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+    parameters: [...pathParameters(route.path), ...queryParameters(route.query)],
+    responses: responses(route),
+  };
+  if (route.auth === 'token') op.security = [{ UAT: [] }];
+  if (route.auth === 'link') op.security = [{ UAT: [] }, { SignedLink: [], SignedLinkExpiry: [] }];
+  if (route.auth === 'none') op.security = [];
+  if (route.permission) op.description = `Permission: \`${route.permission}\`.`;
+  if (route.body) {
+    const schema = jsonSchema(route.body);
+    const content: JsonSchema = { 'application/json': { schema } };
+    if (route.multipart) {
+      content['multipart/form-data'] = {
+        schema: {
+          ...schema,
+          properties: { ...(schema.properties as object), image: { type: 'string', format: 'binary' } },
+        },
+      };
+    }
+    op.requestBody = {
+      required: route.method === 'post' && route.body.safeParse({}).success === false,
+      content,
+    };
+  }
+  return op;
+}
+
+/** The OpenAPI 3.1 document of ROUTES, from the same zod schemas the handlers validate with. */
+export function openApiDocument(publicUrl: string): JsonSchema {
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const route of ROUTES) {
+    const path = route.path.replace(/:(\w+)/g, '{$1}');
+    (paths[path] ??= {})[route.method] = operation(route);
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Workorder service API',
+      version: GENERATOR.version,
+      description:
+        'Serialized QR code workorders (Scantrust-compatible /api/v2). Numbers and booleans may be sent as strings. ' +
+        'Create endpoints accept an `Idempotency-Key` header.',
+    },
+    servers: [{ url: publicUrl }],
+    paths,
+    components: {
+      securitySchemes: {
+        UAT: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'Authorization',
+          description: 'The header value is `UAT <token>`.',
+        },
+        SignedLink: { type: 'apiKey', in: 'query', name: 'signature', description: 'From `codegen_file`.' },
+        SignedLinkExpiry: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'expires',
+          description: 'From `codegen_file`.',
+        },
+      },
+      schemas: {
+        Error: {
+          type: 'object',
+          properties: { detail: { type: 'string' }, code: { type: 'string' } },
+          required: ['detail'],
+        },
+        FieldErrors: {
+          type: 'object',
+          description:
+            'Messages keyed by field; `non_field_errors` for the rest; or `detail` for malformed JSON.',
+          additionalProperties: { type: 'array', items: { type: 'string' } },
+        },
+      },
+    },
+  };
+}

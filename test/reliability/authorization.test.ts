@@ -1,0 +1,309 @@
+/**
+ * The authorization matrix: every route of the route table × {no token, malformed header, unknown
+ * token, expired token, token without the permission, another brand's token, an unrelated
+ * partner's token, the right token} gets the contract's status. Fixtures are keyed by route, so a
+ * route added to the table without one fails this test.
+ */
+import { ROUTES, type RouteSpec } from '../../src/api/route-table';
+import { PERMISSIONS } from '../../src/store/tokens';
+import {
+  calibration,
+  equipment,
+  printingPartner,
+  substrate,
+  type Partner,
+} from '../support/printing-partner';
+import { ApiClient, Stack } from '../support/stack';
+
+const BRAND_PERMISSIONS = PERMISSIONS.join(',');
+let stack: Stack;
+
+interface World {
+  brandA: ReturnType<Stack['brand']>;
+  brandB: ReturnType<Stack['brand']>;
+  partner: Partner;
+  unrelated: Partner;
+  completedSid: number;
+  waitingSsc: number;
+  unconfirmedSsc: number;
+  cancelable: number;
+  archivable: number;
+  template: number;
+  productId: number;
+  brandId: number;
+  press: number;
+  paper: number;
+}
+let world: World;
+
+type Persona =
+  'none' | 'malformed' | 'unknown' | 'expired' | 'noPermission' | 'otherBrand' | 'unrelatedPartner' | 'right';
+
+interface Fixture {
+  /** Whose token is "right": the owning brand, or the workorder's printing partner. */
+  right: 'brand' | 'partner';
+  path: (w: World) => string;
+  body?: (w: World, n: number) => unknown;
+  /** Status the right caller gets (a state refusal is a contract answer too). */
+  rightStatus: number;
+  otherBrand?: number;
+  unrelatedPartner?: number;
+}
+
+let counter = 0;
+const FIXTURES: Record<string, Fixture> = {
+  'get /api/v2/me/': {
+    right: 'brand',
+    path: () => '/api/v2/me/',
+    rightStatus: 200,
+    otherBrand: 200,
+    unrelatedPartner: 200,
+  },
+  'get /api/v2/workorders/templates/': {
+    right: 'brand',
+    path: () => '/api/v2/workorders/templates/',
+    rightStatus: 200,
+  },
+  'post /api/v2/workorders/create-from-template/': {
+    right: 'brand',
+    path: () => '/api/v2/workorders/create-from-template/',
+    body: (w) => ({ template: w.template, quantity: 1 }),
+    rightStatus: 201,
+    otherBrand: 400, // the template is not theirs
+    unrelatedPartner: 403,
+  },
+  'post /api/v2/workorders/create-sid/': {
+    right: 'brand',
+    path: () => '/api/v2/workorders/create-sid/',
+    body: (_w, n) => ({ reference: `MATRIX-${n}`, quantity: 1, activate_on_complete: false }),
+    rightStatus: 201,
+    otherBrand: 201, // a brand creating its own workorder
+    unrelatedPartner: 403,
+  },
+  'get /api/v2/workorders/': { right: 'brand', path: () => '/api/v2/workorders/', rightStatus: 200 },
+  'get /api/v2/workorders/:id/': {
+    right: 'brand',
+    path: (w) => `/api/v2/workorders/${w.completedSid}/`,
+    rightStatus: 200,
+  },
+  'patch /api/v2/workorders/:id/printer-confirm/': {
+    right: 'partner',
+    path: (w) => `/api/v2/workorders/${w.waitingSsc}/printer-confirm/`,
+    body: (w) => ({ equipment: w.press, substrate: w.paper }),
+    rightStatus: 200,
+  },
+  'post /api/v2/workorders/:id/printed/': {
+    right: 'partner',
+    path: (w) => `/api/v2/workorders/${w.unconfirmedSsc}/printed/`,
+    rightStatus: 409, // not ready to print: the right caller gets the state's answer
+  },
+  'post /api/v2/workorders/:id/cancel/': {
+    right: 'brand',
+    path: (w) => `/api/v2/workorders/${w.cancelable}/cancel/`,
+    body: () => ({ reason: 'matrix' }),
+    rightStatus: 200,
+  },
+  'post /api/v2/workorders/:id/archive/': {
+    right: 'brand',
+    path: (w) => `/api/v2/workorders/${w.archivable}/archive/`,
+    rightStatus: 200,
+  },
+  'get /api/v2/workorders/:id/download/': {
+    right: 'brand',
+    path: (w) => `/api/v2/workorders/${w.completedSid}/download/`,
+    rightStatus: 200,
+  },
+  'get /api/v2/workorders/:id/serial-numbers/': {
+    right: 'brand',
+    path: (w) => `/api/v2/workorders/${w.completedSid}/serial-numbers/`,
+    rightStatus: 200,
+  },
+  'get /api/v2/equipment/': { right: 'partner', path: () => '/api/v2/equipment/', rightStatus: 200 },
+  'get /api/v2/substrates/': {
+    right: 'partner',
+    path: (w) => `/api/v2/substrates/?equipment=${w.press}`,
+    rightStatus: 200,
+    otherBrand: 400, // the equipment is not theirs
+    unrelatedPartner: 400,
+  },
+  'get /api/v2/brands/': {
+    right: 'brand',
+    path: () => '/api/v2/brands/',
+    rightStatus: 200,
+    unrelatedPartner: 403,
+  },
+  'get /api/v2/products/': {
+    right: 'brand',
+    path: () => '/api/v2/products/',
+    rightStatus: 200,
+    unrelatedPartner: 403,
+  },
+  'post /api/v2/products/': {
+    right: 'brand',
+    path: () => '/api/v2/products/',
+    body: (w, n) => ({ sku: `SKU-${n}`, brand_id: w.brandId, name: 'Matrix product' }),
+    rightStatus: 201,
+    otherBrand: 400, // the brand is not theirs
+    unrelatedPartner: 403,
+  },
+  'get /api/v2/products/:id/': {
+    right: 'brand',
+    path: (w) => `/api/v2/products/${w.productId}/`,
+    rightStatus: 200,
+    unrelatedPartner: 403, // partner tokens hold no product permissions
+  },
+  'patch /api/v2/products/:id/': {
+    right: 'brand',
+    path: (w) => `/api/v2/products/${w.productId}/`,
+    body: () => ({ description: 'patched' }),
+    rightStatus: 200,
+    unrelatedPartner: 403,
+  },
+  'delete /api/v2/products/:id/': {
+    right: 'brand',
+    path: (w) => `/api/v2/products/${w.productId}/`,
+    rightStatus: 204,
+    unrelatedPartner: 403,
+  },
+};
+
+/** The contract's answer for a persona: 401 without valid credentials, 403 without the permission, 404 for others' objects. */
+function expected(route: RouteSpec, fixture: Fixture, persona: Persona): number {
+  if (['none', 'malformed', 'unknown', 'expired'].includes(persona)) return 401;
+  if (persona === 'noPermission') return route.permission ? 403 : fixture.rightStatus;
+  if (persona === 'right') return fixture.rightStatus;
+  const override = persona === 'otherBrand' ? fixture.otherBrand : fixture.unrelatedPartner;
+  if (override !== undefined) return override;
+  if (route.path.includes(':id')) return 404;
+  if (route.method === 'get') return 200; // their own, empty or not, list
+  throw new Error(`no expectation for ${persona} on ${route.method} ${route.path}`);
+}
+
+beforeAll(async () => {
+  stack = await (await Stack.create({ env: { THROTTLE_PER_MINUTE: '100000' } })).start();
+  const brandA = stack.brand('Matrix Brand A', [...PERMISSIONS]);
+  const brandB = stack.brand('Matrix Brand B', [...PERMISSIONS]);
+  const partner = printingPartner(stack, 'Matrix Print', 'print@matrix.example');
+  const unrelated = printingPartner(stack, 'Unrelated Print', 'other@matrix.example');
+  const press = equipment(stack, partner, 'Press', 600);
+  const paper = substrate(stack, partner, 'Paper');
+  calibration(stack, press, paper);
+  const sid = stack.admin(
+    'template',
+    'create',
+    '--company',
+    String(brandA.company.id),
+    '--name',
+    'SID',
+    '--type',
+    'SID',
+  ).id as number;
+  const ssc = stack.admin(
+    'template',
+    'create',
+    '--company',
+    String(brandA.company.id),
+    '--name',
+    'SSC',
+    '--type',
+    'SSC',
+    '--printing-partner',
+    String(partner.id),
+  ).id as number;
+  const create = async (template: number) =>
+    (await brandA.client.post('/api/v2/workorders/create-from-template/', { template, quantity: 2 })).body
+      .id as number;
+  const completedSid = await create(sid);
+  const archivable = await create(sid);
+  const waitingSsc = await create(ssc);
+  const unconfirmedSsc = await create(ssc);
+  const cancelable = await create(ssc);
+  for (const id of [completedSid, archivable])
+    await brandA.client.waitFor(id, (w) => w.state === 'completed');
+  const brandId = stack.admin('brand', 'create', '--company', String(brandA.company.id), '--name', 'Matrix')
+    .id as number;
+  const product = await brandA.client.post('/api/v2/products/', {
+    sku: 'MATRIX-P',
+    brand_id: brandId,
+    name: 'P',
+  });
+  expect(product.status).toBe(201);
+  world = {
+    brandA,
+    brandB,
+    partner,
+    unrelated,
+    completedSid,
+    waitingSsc,
+    unconfirmedSsc,
+    cancelable,
+    archivable,
+    template: sid,
+    productId: product.body.id as number,
+    brandId,
+    press,
+    paper,
+  };
+}, 180_000);
+
+afterAll(async () => {
+  await stack?.destroy();
+});
+
+test('every route in the table has a fixture, and every fixture a route', () => {
+  const keys = ROUTES.filter((r) => r.auth !== 'none').map((r) => `${r.method} ${r.path}`);
+  expect(keys.sort()).toEqual(Object.keys(FIXTURES).sort());
+});
+
+const PERSONAS: Persona[] = [
+  'none',
+  'malformed',
+  'unknown',
+  'expired',
+  'noPermission',
+  'otherBrand',
+  'unrelatedPartner',
+  'right',
+];
+
+describe.each(
+  ROUTES.filter((r) => r.auth !== 'none').map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const),
+)('%s', (_name, route) => {
+  test.each(PERSONAS)('%s', async (persona) => {
+    const fixture = FIXTURES[`${route.method} ${route.path}`];
+    expect(fixture).toBeDefined();
+    const rightCompany = fixture.right === 'brand' ? world.brandA.company.id : world.partner.id;
+    const withoutPermission = () => {
+      const others = PERMISSIONS.filter((p) => p !== route.permission);
+      return stack.admin(
+        'token',
+        'create',
+        '--company',
+        String(rightCompany),
+        '--permissions',
+        others.join(','),
+      ).token;
+    };
+    const header: Record<Persona, () => string | undefined> = {
+      none: () => undefined,
+      malformed: () => `Token ${world.brandA.token}`,
+      unknown: () => 'UAT uat_unknownunknownunknownunknown',
+      expired: () =>
+        `UAT ${stack.admin('token', 'create', '--company', String(rightCompany), '--permissions', BRAND_PERMISSIONS, '--expires', '2021-06-30').token}`,
+      noPermission: () => `UAT ${withoutPermission()}`,
+      otherBrand: () => `UAT ${world.brandB.token}`,
+      unrelatedPartner: () => `UAT ${world.unrelated.client.token}`,
+      right: () => `UAT ${fixture.right === 'brand' ? world.brandA.token : world.partner.client.token}`,
+    };
+    const authorization = header[persona]();
+    const client = new ApiClient(stack.baseUrl, null);
+    counter += 1;
+    const res = await client.request(route.method.toUpperCase(), fixture.path(world), {
+      json: fixture.body?.(world, counter),
+      headers: authorization ? { Authorization: authorization } : {},
+    });
+    expect({ persona, status: res.status }).toEqual({ persona, status: expected(route, fixture, persona) });
+    if (res.status === 404) expect(res.body).toEqual({ detail: 'Not found.' });
+    if (res.status === 401 || res.status === 403) expect(typeof res.body.detail).toBe('string');
+  });
+});

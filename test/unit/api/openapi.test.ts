@@ -1,0 +1,114 @@
+/**
+ * The OpenAPI document describes exactly the routes Express serves: a route added without a
+ * table entry, or an entry without a route, fails here.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Express } from 'express';
+import { createApp } from '../../../src/api/app';
+import type { ApiDeps } from '../../../src/api/context';
+import { openApiDocument } from '../../../src/api/openapi';
+import { ROUTES } from '../../../src/api/route-table';
+import { loadConfig } from '../../../src/config';
+
+interface Layer {
+  route?: { path: string; methods: Record<string, boolean> };
+  handle?: { stack?: Layer[] };
+  rawPath?: string;
+}
+
+function servedRoutes(app: Express): string[] {
+  const found: string[] = [];
+  const walk = (stack: Layer[], prefix: string) => {
+    for (const layer of stack) {
+      if (layer.route) {
+        for (const method of Object.keys(layer.route.methods)) {
+          if (method !== '_all') found.push(`${method} ${prefix}${layer.route.path}`);
+        }
+      } else if (layer.handle?.stack) {
+        const mount = typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : '';
+        walk(layer.handle.stack, prefix + mount);
+      }
+    }
+  };
+  walk((app as unknown as { router: { stack: Layer[] } }).router.stack, '');
+  return found.sort();
+}
+
+function buildApp(): Express {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openapi-'));
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+  // Only the routes are inspected: no request reaches these dependencies.
+  const unused = new Proxy({}, { get: () => () => undefined });
+  return createApp({
+    config,
+    repos: unused,
+    gateway: unused,
+    links: unused,
+    permutation: unused,
+    artifacts: unused,
+  } as unknown as ApiDeps);
+}
+
+describe('the API reference', () => {
+  test('documents every route Express serves, and only those', () => {
+    const documented = ROUTES.map((r) => `${r.method} ${r.path}`).sort();
+    expect(servedRoutes(buildApp())).toEqual(documented);
+  });
+
+  test('is an OpenAPI 3.1 document whose operations all have responses and security', () => {
+    const doc = openApiDocument('https://api.example.com') as {
+      openapi: string;
+      paths: Record<string, Record<string, { responses: object; security: unknown[]; operationId: string }>>;
+    };
+    expect(doc.openapi).toBe('3.1.0');
+    const ids = new Set<string>();
+    for (const [p, ops] of Object.entries(doc.paths)) {
+      expect(p).not.toContain(':');
+      for (const op of Object.values(ops)) {
+        expect(Object.keys(op.responses).length).toBeGreaterThan(0);
+        expect(Array.isArray(op.security)).toBe(true);
+        ids.add(op.operationId);
+      }
+    }
+    expect(ids.size).toBe(ROUTES.length);
+  });
+
+  test('request schemas come from the validating zod schemas', () => {
+    const doc = openApiDocument('https://api.example.com') as {
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            requestBody?: {
+              content: Record<
+                string,
+                { schema: { properties: Record<string, unknown>; required?: string[] } }
+              >;
+            };
+          }
+        >
+      >;
+    };
+    const create =
+      doc.paths['/api/v2/workorders/create-from-template/'].post.requestBody?.content['application/json']
+        .schema;
+    expect(Object.keys(create?.properties ?? {})).toEqual(
+      expect.arrayContaining([
+        'template',
+        'quantity',
+        'reference',
+        'printing_partner',
+        'product',
+        'due_date',
+      ]),
+    );
+    expect(create?.required).toEqual(expect.arrayContaining(['template', 'quantity']));
+    const confirm =
+      doc.paths['/api/v2/workorders/{id}/printer-confirm/'].patch.requestBody?.content['application/json']
+        .schema;
+    expect(confirm?.required).toEqual(expect.arrayContaining(['equipment', 'substrate']));
+  });
+});
