@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
-import archiver from 'archiver';
 import { buildManifest, type ManifestInput } from '../codes/manifest';
 import { CODES_CSV_HEADER, FILES_CSV_HEADER } from '../codes/rows';
 import { printedQrSettings } from '../codes/secure-graphic';
-import type { ArtifactRef } from '../shared/workorder';
+import type { ArtifactRef, BatchRef } from '../shared/workorder';
 import { batchKeys, unpackImages, zipKey, type ArtifactStore } from '../storage/artifacts';
 import type { Repositories } from '../store';
 import type { AssembleZipInput } from './types';
+import { ZipWriter } from './zip-writer';
 
 export interface ZipDeps {
   artifacts: ArtifactStore;
@@ -17,15 +17,102 @@ export interface ZipDeps {
 
 /** Every entry gets the same date, so the same workorder always packs into the same bytes. */
 const ENTRY_DATE = new Date('2000-01-01T00:00:00Z');
+/** The CSVs are deflated (PNG entries are stored); see docs/performance.md for the level. */
+const CSV_DEFLATE_LEVEL = 6;
 
-/** Concatenates a CSV's header and its batch parts; returns the text and its SHA-256. */
-async function joinCsv(artifacts: ArtifactStore, header: string, keys: string[]): Promise<Buffer> {
-  const parts: Buffer[] = [Buffer.from(`${header}\n`)];
-  for (const key of keys) parts.push(await artifacts.read(key));
-  return Buffer.concat(parts);
+const NEWLINE = 0x0a;
+
+/** A CSV is its header then its batch parts, read one part at a time so memory stays bounded. */
+interface CsvParts {
+  header: string;
+  keys: string[];
 }
 
-const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+/** First pass over a CSV's parts: its SHA-256 and its number of data lines. */
+async function digestCsv(
+  artifacts: ArtifactStore,
+  csv: CsvParts,
+  onPart: () => void,
+): Promise<{ sha256: string; lines: number }> {
+  const hash = createHash('sha256').update(`${csv.header}\n`);
+  let lines = 0;
+  for (const key of csv.keys) {
+    const part = await artifacts.read(key);
+    hash.update(part);
+    for (let i = part.indexOf(NEWLINE); i !== -1; i = part.indexOf(NEWLINE, i + 1)) lines++;
+    onPart();
+  }
+  return { sha256: hash.digest('hex'), lines };
+}
+
+/** Second pass: the same bytes, pulled by the zip writer one part at a time. */
+async function* csvChunks(
+  artifacts: ArtifactStore,
+  csv: CsvParts,
+  onPart: () => void,
+): AsyncGenerator<Buffer> {
+  yield Buffer.from(`${csv.header}\n`);
+  for (const key of csv.keys) {
+    yield await artifacts.read(key);
+    onPart();
+  }
+}
+
+export interface ZipContent {
+  workorderId: number;
+  batches: BatchRef[];
+  /** The manifest's inputs but the file digests, which the zip writer computes. */
+  manifest: Omit<ManifestInput, 'files'>;
+}
+
+/**
+ * Writes workorder-<id>.zip from the batches in the artifact store: codes.csv, files.csv,
+ * manifest.json, then codes/ (CONTRACT §9). Two passes over the CSV parts (digests for the
+ * manifest, then the entries), so memory holds one part or one batch of images, at any order size.
+ * `progress` is called often (per part and per batch of images): the activity heartbeats there.
+ */
+export async function writeWorkorderZip(
+  artifacts: ArtifactStore,
+  content: ZipContent,
+  progress: (detail: Record<string, number>) => void = () => undefined,
+): Promise<ArtifactRef> {
+  const keys = content.batches.map((b) => batchKeys(content.workorderId, b.batchNumber));
+  const codesCsv: CsvParts = { header: CODES_CSV_HEADER, keys: keys.map((k) => k.codes) };
+  const filesCsv: CsvParts = { header: FILES_CSV_HEADER, keys: keys.map((k) => k.files) };
+  let parts = 0;
+  const partDone = () => progress({ csvParts: ++parts });
+  const codesDigest = await digestCsv(artifacts, codesCsv, partDone);
+  const filesDigest = await digestCsv(artifacts, filesCsv, partDone);
+  const manifest = buildManifest({
+    ...content.manifest,
+    files: {
+      codesCsvSha256: codesDigest.sha256,
+      filesCsvSha256: filesDigest.sha256,
+      images: filesDigest.lines,
+    },
+  });
+
+  return artifacts.writeStream(zipKey(content.workorderId), async (out) => {
+    const zip = new ZipWriter(out, ENTRY_DATE);
+    await zip.addDeflated('codes.csv', csvChunks(artifacts, codesCsv, partDone), CSV_DEFLATE_LEVEL);
+    await zip.addDeflated('files.csv', csvChunks(artifacts, filesCsv, partDone), CSV_DEFLATE_LEVEL);
+    await zip.addDeflated('manifest.json', [Buffer.from(manifest, 'utf8')], CSV_DEFLATE_LEVEL);
+    // One batch of images in memory at a time; PNGs are already compressed, so they are stored.
+    for (const [i, k] of keys.entries()) {
+      const images = unpackImages(await artifacts.read(k.images));
+      if (images.length > 0) {
+        const names = (await artifacts.read(k.files))
+          .toString('utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => line.split(',')[0]);
+        for (const [j, png] of images.entries()) await zip.addStored(names[j], png);
+      }
+      progress({ batch: i + 1 });
+    }
+    await zip.finish();
+  });
+}
 
 /** Packs codes.csv, files.csv, manifest.json and codes/ into workorder-<id>.zip (CONTRACT §9). */
 export async function assembleZip(deps: ZipDeps, input: AssembleZipInput): Promise<ArtifactRef> {
@@ -42,19 +129,7 @@ export async function assembleZip(deps: ZipDeps, input: AssembleZipInput): Promi
       ? (await deps.repos.products.byIds([workorder.product_id])).get(workorder.product_id)
       : undefined;
 
-  const keys = input.batches.map((b) => batchKeys(input.workorderId, b.batchNumber));
-  const codesCsv = await joinCsv(
-    deps.artifacts,
-    CODES_CSV_HEADER,
-    keys.map((k) => k.codes),
-  );
-  const filesCsv = await joinCsv(
-    deps.artifacts,
-    FILES_CSV_HEADER,
-    keys.map((k) => k.files),
-  );
-  const imageCount = filesCsv.toString('utf8').split('\n').length - 2;
-  const manifestInput: ManifestInput = {
+  const manifest: Omit<ManifestInput, 'files'> = {
     workorder: {
       id: workorder.id,
       reference: workorder.reference,
@@ -71,55 +146,11 @@ export async function assembleZip(deps: ZipDeps, input: AssembleZipInput): Promi
     quantity: workorder.quantity,
     printer: input.printer,
     batches: input.batches,
-    files: { codesCsvSha256: sha256(codesCsv), filesCsvSha256: sha256(filesCsv), images: imageCount },
     generator: deps.generator,
   };
-
-  return deps.artifacts.writeStream(zipKey(input.workorderId), async (out) => {
-    const zip = archiver('zip', { zlib: { level: 6 } });
-    const finished = new Promise<void>((resolve, reject) => {
-      out.on('close', resolve);
-      out.on('error', reject);
-      zip.on('error', reject);
-    });
-    zip.pipe(out);
-    const entry = { date: ENTRY_DATE, mode: 0o644 };
-    zip.append(codesCsv, { ...entry, name: 'codes.csv' });
-    zip.append(filesCsv, { ...entry, name: 'files.csv' });
-    zip.append(buildManifest(manifestInput), { ...entry, name: 'manifest.json' });
-
-    // One batch of images in memory at a time: wait for the archiver to take it before the next.
-    let appended = 3;
-    for (const [i, k] of keys.entries()) {
-      const names = (await deps.artifacts.read(k.files))
-        .toString('utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => line.split(',')[0]);
-      const images = unpackImages(await deps.artifacts.read(k.images));
-      // PNGs are already compressed: store them rather than deflate them again.
-      images.forEach((png, j) => zip.append(png, { ...entry, name: names[j], store: true }));
-      if (images.length > 0) {
-        appended += images.length;
-        await waitForEntries(zip, appended);
-      }
-      ctx.heartbeat({ batch: i + 1 });
-    }
-    await zip.finalize();
-    await finished;
-  });
-}
-
-function waitForEntries(zip: archiver.Archiver, count: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const check = (progress: archiver.ProgressData) => {
-      if (progress.entries.processed >= count) {
-        zip.off('progress', check);
-        zip.off('error', reject);
-        resolve();
-      }
-    };
-    zip.on('progress', check);
-    zip.once('error', reject);
-  });
+  return writeWorkorderZip(
+    deps.artifacts,
+    { workorderId: input.workorderId, batches: input.batches, manifest },
+    (detail) => ctx.heartbeat(detail),
+  );
 }

@@ -1,12 +1,19 @@
 import type { WorkorderRow } from '../store/schema';
 import { snapshotFromRow } from '../store/workorders';
-import type { WorkorderSnapshot } from '../shared/workorder';
+import { Codegen, type WorkorderSnapshot } from '../shared/workorder';
 import type { ApiDeps } from './context';
+import { workorderCatalog } from './product-json';
 import { workorderJson } from './serialize';
 
-/** Live snapshot from the workflow's query; the database row when the workflow is closed or silent. */
+/**
+ * Live snapshot from the workflow's query; the database row when the workflow is closed or silent,
+ * or when the row is already exact: a completed workorder's snapshot changes only by archiving, and
+ * an archive Update returns only after the row records it. That skips a query round trip through
+ * the worker on the most-read rows (docs/performance.md).
+ */
 export async function currentSnapshot(deps: ApiDeps, row: WorkorderRow): Promise<WorkorderSnapshot> {
   if (row.is_archived === 1 || row.workflow_started === 0) return snapshotFromRow(row);
+  if (row.state === 'completed' && row.codegen_status === Codegen.completed) return snapshotFromRow(row);
   const live = await deps.gateway.snapshot(row.workflow_id);
   const stored = snapshotFromRow(row);
   return live && live.revision >= stored.revision ? live : stored;
@@ -22,7 +29,11 @@ export async function renderWorkorders(
     if (row.printing_partner_id) ids.add(row.printing_partner_id);
   }
   const companies = await deps.repos.companies.byIds([...ids]);
-  return items.map(({ row, snapshot }) => workorderJson(row, snapshot, companies, deps.links));
+  const catalog = await workorderCatalog(
+    deps,
+    items.map((i) => i.row),
+  );
+  return items.map(({ row, snapshot }) => workorderJson(row, snapshot, companies, deps.links, catalog));
 }
 
 export async function renderWorkorder(deps: ApiDeps, row: WorkorderRow, snapshot: WorkorderSnapshot) {

@@ -3,7 +3,7 @@ import { PNG } from 'pngjs';
 import QRCode from 'qrcode';
 import { crc32 } from 'node:zlib';
 import { encodeQrPng, tableCrc32 } from '../../../src/codes/png';
-import { DEFAULT_QR, renderQrPng } from '../../../src/codes/qr';
+import { createQrSymbol, DEFAULT_QR, formatBits, renderQrPng } from '../../../src/codes/qr';
 import type { QrSettings } from '../../../src/shared/workorder';
 import { seededRandom } from './random';
 
@@ -113,5 +113,35 @@ describe('the PNG encoder', () => {
       expect(tableCrc32(bytes)).toBe(crc32(bytes));
     }
     expect(tableCrc32(Buffer.from('IEND'))).toBe(0xae426082);
+  });
+});
+
+describe('the fast mask choice', () => {
+  it("picks qrcode's own mask and yields its exact modules, at every level and many versions", () => {
+    const random = seededRandom(11);
+    const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
+    const seen = new Set<number>();
+    for (const level of levels) {
+      for (let i = 0; i < 150; i++) {
+        const length = 1 + Math.floor(random() * 160);
+        let text = '';
+        for (let k = 0; k < length; k++) text += alphabet[Math.floor(random() * alphabet.length)];
+        if (i % 7 === 0) text = `${text.toLowerCase()}?q=é`;
+        const expected = QRCode.create(text, { errorCorrectionLevel: level });
+        const symbol = createQrSymbol(text, level);
+        seen.add(symbol.maskPattern);
+        expect(symbol.maskPattern).toBe(expected.maskPattern);
+        expect(symbol.size).toBe(expected.modules.size);
+        expect(Buffer.from(symbol.data).equals(Buffer.from(expected.modules.data))).toBe(true);
+      }
+    }
+    expect(seen.size).toBe(8);
+  });
+
+  it('writes the standard format bits (ISO/IEC 18004 Table C.1)', () => {
+    // Level M mask 0, level L mask 0 and level H mask 7, from the standard's table.
+    expect(formatBits('M', 0)).toBe(0b101010000010010);
+    expect(formatBits('L', 0)).toBe(0b111011111000100);
+    expect(formatBits('H', 7)).toBe(0b000100000111011);
   });
 });

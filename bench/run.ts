@@ -1,0 +1,249 @@
+/**
+ * `npm run bench`: rendering, end-to-end, CSV-only scale and API figures, each the median of
+ * BENCH_RUNS runs (default 3), every ratio measured side by side in the same run. Writes
+ * bench/results/latest.json and prints a Markdown table. See docs/performance.md.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { CodePermutation } from '../src/codes/permutation';
+import { closedLoop, type LoadFigures } from './api-load';
+import { bareWorkorder } from './bare';
+import { benchRendering, type RenderFigures } from './render';
+import { BenchStack, startTemporal } from './stack';
+import { log, median, repeat, round } from './stats';
+import {
+  api,
+  createWorkorder,
+  workflowHistories,
+  workorderEndToEnd,
+  type Auth,
+  type RunHistory,
+} from './workorders';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
+const CLIENTS = 32;
+const RESULTS = path.resolve(__dirname, '../../bench/results/latest.json');
+
+interface ScaleFigures {
+  quantity: number;
+  runs: number;
+  endToEndSeconds: number;
+  bareSeconds: number | null;
+  ratio: number | null;
+  workerPeakRssMiB: number;
+  zipBytes: number;
+  historyRuns: number;
+  maxEventsPerRun: number;
+  maxHistoryBytesPerRun: number;
+  histories: RunHistory[];
+}
+
+async function scale(
+  stack: BenchStack,
+  auth: Auth,
+  address: string,
+  permutation: CodePermutation,
+  quantity: number,
+  withBare: boolean,
+): Promise<ScaleFigures> {
+  const samples = await repeat(RUNS, async (run) => {
+    // A fresh worker per run, so its VmHWM is this order's peak.
+    await stack.restartWorker();
+    const e2e = await workorderEndToEnd(stack, auth, quantity);
+    const rss = stack.workerPeakRssMiB();
+    const histories = await workflowHistories(address, e2e.id);
+    const bare = withBare ? await bareWorkorder(permutation, quantity) : null;
+    log(
+      `${quantity} codes run ${run + 1}: e2e ${e2e.seconds.toFixed(1)} s, bare ${bare?.toFixed(1)} s, RSS ${rss.toFixed(0)} MiB, ${histories.length} runs`,
+    );
+    return { ...e2e, rss, histories, bare };
+  });
+  const last = samples[samples.length - 1];
+  return {
+    quantity,
+    runs: RUNS,
+    endToEndSeconds: median(samples.map((s) => s.seconds)),
+    bareSeconds: withBare ? median(samples.map((s) => s.bare as number)) : null,
+    ratio: withBare ? median(samples.map((s) => s.seconds / (s.bare as number))) : null,
+    workerPeakRssMiB: Math.max(...samples.map((s) => s.rss)),
+    zipBytes: last.zipBytes,
+    historyRuns: last.histories.length,
+    maxEventsPerRun: Math.max(...samples.flatMap((s) => s.histories.map((h) => h.events))),
+    maxHistoryBytesPerRun: Math.max(...samples.flatMap((s) => s.histories.map((h) => h.bytes))),
+    histories: last.histories,
+  };
+}
+
+async function apiLoad(stack: BenchStack, auth: Auth): Promise<{ get: LoadFigures; create: LoadFigures }> {
+  await stack.restartWorker();
+  const { id } = await workorderEndToEnd(stack, auth, 10);
+  const getOnce = async () => (await api(stack, auth, 'GET', `/api/v2/workorders/${id}/`)).status;
+  await closedLoop(CLIENTS, 1, getOnce, 200);
+  const gets = await repeat(RUNS, async () => closedLoop(CLIENTS, LOAD_SECONDS, getOnce, 200));
+  const creates = await repeat(RUNS, async () =>
+    closedLoop(CLIENTS, LOAD_SECONDS, async () => (await createWorkorder(stack, auth, 1)).status, 201),
+  );
+  const pick = (all: LoadFigures[]): LoadFigures => ({
+    requests: median(all.map((f) => f.requests)),
+    errors: Math.max(...all.map((f) => f.errors)),
+    perSecond: median(all.map((f) => f.perSecond)),
+    p50Ms: median(all.map((f) => f.p50Ms)),
+    p99Ms: median(all.map((f) => f.p99Ms)),
+  });
+  log(`api: ${JSON.stringify({ gets, creates })}`);
+  return { get: pick(gets), create: pick(creates) };
+}
+
+function machine() {
+  const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8');
+  return {
+    cores: os.cpus().length,
+    cpuModel: /model name\s*:\s*(.+)/.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? 'unknown',
+    memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+    node: process.version,
+    platform: `${os.type()} ${os.release()}`,
+  };
+}
+
+interface Target {
+  name: string;
+  measured: string;
+  target: string;
+  met: boolean;
+}
+
+function targets(r: RenderFigures, scales: ScaleFigures[], load: { get: LoadFigures }): Target[] {
+  const [e2e100k, csv1m] = scales;
+  const peak = Math.max(...scales.map((s) => s.workerPeakRssMiB));
+  const events = Math.max(...scales.map((s) => s.maxEventsPerRun));
+  return [
+    {
+      name: 'rendering vs qrcode.toBuffer loop',
+      measured: `${round(r.poolVsNaive, 1)}×`,
+      target: '≥ 10×',
+      met: r.poolVsNaive >= 10,
+    },
+    {
+      name: `rendering vs ${r.nativeRenderer} (all cores)`,
+      measured: `${round(r.poolVsNative)}×`,
+      target: '≥ 0.5×',
+      met: r.poolVsNative >= 0.5,
+    },
+    {
+      name: '100,000 codes end to end / bare render+zip',
+      measured: `${round(e2e100k.ratio ?? NaN)}×`,
+      target: '≤ 1.3×',
+      met: (e2e100k.ratio ?? Infinity) <= 1.3,
+    },
+    {
+      name: '1,000,000 CSV-only end to end / bare CSV+zip',
+      measured: `${round(csv1m.ratio ?? NaN)}×`,
+      target: '≤ 1.5×',
+      met: (csv1m.ratio ?? Infinity) <= 1.5,
+    },
+    {
+      name: 'worker peak RSS, every size',
+      measured: `${Math.round(peak)} MiB`,
+      target: '≤ 512 MiB',
+      met: peak <= 512,
+    },
+    { name: 'history events per run', measured: `${events}`, target: '< 10,000', met: events < 10_000 },
+    {
+      name: `GET /workorders/{id}/ p99 at ${CLIENTS} clients`,
+      measured: `${round(load.get.p99Ms, 1)} ms`,
+      target: '≤ 50 ms',
+      met: load.get.p99Ms <= 50,
+    },
+  ];
+}
+
+function markdown(
+  r: RenderFigures,
+  scales: ScaleFigures[],
+  load: { get: LoadFigures; create: LoadFigures },
+  t: Target[],
+): string {
+  const n = (v: number, d = 0) =>
+    v.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+  const lines = [
+    `| Measure (median of ${RUNS} runs) | Result |`,
+    '| --- | --- |',
+    `| Render pool, ${n(r.codes)} codes → PNG, ${r.threads} threads | ${n(r.poolCodesPerSecond)} codes/s |`,
+    `| qrcode.toBuffer loop (${n(r.naiveCodes)} codes) | ${n(r.naiveCodesPerSecond)} codes/s |`,
+    `| ${r.nativeRenderer} --batch, one process | ${n(r.zintCodesPerSecond)} codes/s |`,
+    `| ${r.nativeRenderer} --batch, one process per core | ${n(r.zintParallelCodesPerSecond)} codes/s |`,
+  ];
+  for (const s of scales) {
+    const what = s.quantity <= 100_000 ? 'with PNGs' : 'CSV only';
+    lines.push(
+      `| ${n(s.quantity)} codes ${what}: create → zip downloaded | ${n(s.endToEndSeconds, 1)} s` +
+        (s.bareSeconds !== null ? ` (bare ${n(s.bareSeconds, 1)} s, ${n(s.ratio ?? NaN, 2)}×)` : '') +
+        ` |`,
+      `| ${n(s.quantity)} codes: worker peak RSS; history runs, max events / bytes per run | ${n(s.workerPeakRssMiB)} MiB; ${s.historyRuns} runs, ${n(s.maxEventsPerRun)} events / ${n(s.maxHistoryBytesPerRun / 1024)} KiB |`,
+    );
+  }
+  lines.push(
+    `| GET /workorders/{id}/ at ${CLIENTS} clients | ${n(load.get.perSecond)} req/s, p50 ${n(load.get.p50Ms, 1)} ms, p99 ${n(load.get.p99Ms, 1)} ms |`,
+    `| POST create-from-template at ${CLIENTS} clients | ${n(load.create.perSecond)} req/s, p50 ${n(load.create.p50Ms, 1)} ms, p99 ${n(load.create.p99Ms, 1)} ms |`,
+    '',
+    '| Target | Measured | Goal | Met |',
+    '| --- | --- | --- | --- |',
+    ...t.map((x) => `| ${x.name} | ${x.measured} | ${x.target} | ${x.met ? 'yes' : 'NO'} |`),
+  );
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const permutation = new CodePermutation(randomBytes(32));
+  log('batch rendering');
+  const render = await benchRendering({ permutation, runs: RUNS, codes: 10_000, naiveCodes: 2_000 });
+  log('starting Temporal dev server');
+  const { server, dir } = await startTemporal();
+  const stack = await BenchStack.start(server.address, randomBytes(4).toString('hex'));
+  try {
+    const auth = stack.brandWithTemplate();
+    const sizes: Array<[number, boolean]> = [
+      [100_000, true],
+      [1_000_000, true],
+      [Number(process.env.BENCH_LARGEST ?? 10_000_000), false],
+    ];
+    const scales: ScaleFigures[] = [];
+    for (const [quantity, withBare] of sizes) {
+      log(`workorder of ${quantity} codes`);
+      scales.push(await scale(stack, auth, server.address, permutation, quantity, withBare));
+    }
+    log('API load');
+    const load = await apiLoad(stack, auth);
+    const t = targets(render, scales, load);
+    const results = {
+      date: new Date().toISOString(),
+      durationSeconds: Math.round((Date.now() - started) / 1000),
+      machine: machine(),
+      runs: RUNS,
+      render,
+      workorders: scales,
+      api: { clients: CLIENTS, seconds: LOAD_SECONDS, ...load },
+      targets: t,
+    };
+    fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
+    fs.writeFileSync(`${RESULTS}.tmp`, JSON.stringify(results, null, 2) + '\n');
+    fs.renameSync(`${RESULTS}.tmp`, RESULTS);
+    const m = results.machine;
+    console.log(`Machine: ${m.cores} cores, ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}\n`);
+    console.log(markdown(render, scales, load, t));
+    console.log(`\n(${results.durationSeconds} s; written to bench/results/latest.json)`);
+  } finally {
+    await stack.stop();
+    await server.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
