@@ -5,6 +5,14 @@ import path from 'node:path';
 import { z } from 'zod';
 
 const intFrom = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+const duration = (fallback: string) =>
+  z
+    .string()
+    .regex(
+      /^\d+(\.\d+)?\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/i,
+      'a duration like "2 days"',
+    )
+    .default(fallback);
 const optionalString = z
   .string()
   .optional()
@@ -35,18 +43,14 @@ const envSchema = z.object({
   RENDER_THREADS: intFrom(Math.max(1, os.cpus().length), 1),
   HISTORY_EVENTS_PER_RUN: intFrom(4000, 20),
   THROTTLE_PER_MINUTE: intFrom(3000, 1),
-  REMINDER_DELAY: z
-    .string()
-    .regex(
-      /^\d+(\.\d+)?\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/i,
-      'a duration like "2 days"',
-    )
-    .default('2 days'),
+  REMINDER_DELAY: duration('2 days'),
   DEFAULT_URL_PREFIX: z
     .string()
     .regex(/^[0-9A-Za-z $%*+\-./:]*$/, 'only characters a QR code encodes in alphanumeric mode')
     .default('HTTPS://QR.EXAMPLE.COM/Q/'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  WORKER_SHUTDOWN_GRACE: duration('20 seconds'),
 });
 
 /** Every environment variable the service reads. */
@@ -79,6 +83,10 @@ export interface Config {
   /** URL prefix of workorders created without a template (legacy create-sid). */
   defaultUrlPrefix: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** The worker's /metrics, /healthz and /readyz port (on HOST); 0 turns them off. */
+  workerMetricsPort: number;
+  /** How long a stopping worker lets running activities finish before cancelling them. */
+  workerShutdownGrace: string;
   /** Where the artifact store keeps codes, images and zips. */
   artifactsDir: string;
   /** Where mail is written as .eml files when SMTP_URL is unset. */
@@ -125,6 +133,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reminderDelay: e.REMINDER_DELAY,
     defaultUrlPrefix: e.DEFAULT_URL_PREFIX.toUpperCase(),
     logLevel: e.LOG_LEVEL,
+    workerMetricsPort: e.WORKER_METRICS_PORT,
+    workerShutdownGrace: e.WORKER_SHUTDOWN_GRACE,
     artifactsDir: path.join(dataDir, 'artifacts'),
     outboxDir: path.join(dataDir, 'outbox'),
     temporalDbFile: path.join(dataDir, 'temporal.db'),

@@ -1,12 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Duration } from '@temporalio/common';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { activitiesByQueue, createActivities } from './activities';
 import { CodePermutation } from './codes/permutation';
 import { createRenderPool } from './codes/render-pool';
 import { deriveSecureGraphicKey } from './codes/secure-graphic';
 import { loadConfig, resolveSecrets, temporalAddress, type Config } from './config';
 import { createMailer } from './mail/mailer';
+import { createLogger, lifecycle, type Logger } from './observability/logger';
+import { createWorkerMetrics } from './observability/worker-metrics';
+import { installWorkerRuntime, serveWorkerEndpoints, WorkerHealth } from './observability/worker-telemetry';
 import { createLocalArtifactStore } from './storage/artifacts';
 import { openStore, repositories } from './store';
 import { GENERATOR } from './version';
@@ -18,16 +22,46 @@ function workflowSource(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath
   return { workflowsPath: require.resolve('./workflows') };
 }
 
-export async function runWorker(config: Config): Promise<void> {
+/** `sdkMetricsUrl`: the SDK's Prometheus exporter installed by installWorkerRuntime, if any. */
+export async function runWorker(
+  config: Config,
+  logger: Logger = createLogger(config, 'worker'),
+  sdkMetricsUrl?: string,
+): Promise<void> {
   const secrets = resolveSecrets(config);
   const store = await openStore(config.databaseUrl);
   const repos = repositories(store);
   const renderPool = createRenderPool({ threads: config.renderThreads });
-  const mailer = createMailer({
-    smtpUrl: config.smtpUrl,
-    outboxDir: config.outboxDir,
-    from: config.mailFrom,
-  });
+  const metrics = createWorkerMetrics();
+  const health = new WorkerHealth([config.temporal.taskQueue, config.temporal.codegenTaskQueue]);
+  // The Runtime's shutdown signals: it stops the workers; this only marks and logs it.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGQUIT', 'SIGUSR2'] as const) {
+    process.once(signal, () => {
+      health.shuttingDown();
+      lifecycle(logger).info(
+        { signal, graceTime: config.workerShutdownGrace },
+        'worker: shutting down; running activities finish or are handed back',
+      );
+    });
+  }
+  const endpoints =
+    config.workerMetricsPort > 0
+      ? await serveWorkerEndpoints({
+          host: config.host,
+          port: config.workerMetricsPort,
+          logger,
+          metrics,
+          health,
+          sdkMetricsUrl,
+        })
+      : undefined;
+  const mailer = metrics.countingMailer(
+    createMailer({
+      smtpUrl: config.smtpUrl,
+      outboxDir: config.outboxDir,
+      from: config.mailFrom,
+    }),
+  );
   const activities = createActivities({
     repos,
     artifacts: createLocalArtifactStore(config.artifactsDir),
@@ -48,17 +82,23 @@ export async function runWorker(config: Config): Promise<void> {
       taskQueue: config.temporal.taskQueue,
       ...workflowSource(),
       activities: queues.orchestration,
-      shutdownGraceTime: '20 seconds',
+      interceptors: { activity: [metrics.activityInterceptors] },
+      shutdownGraceTime: config.workerShutdownGrace as Duration,
     });
+    health.track(config.temporal.taskQueue, orchestration);
     const codegen = await Worker.create({
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.codegenTaskQueue,
       activities: queues.codegen,
-      maxConcurrentActivityTaskExecutions: Math.max(2, config.batchWindow),
-      shutdownGraceTime: '20 seconds',
+      // Image batches queue on the render pool; CSV-only batches are light and run many at once.
+      maxConcurrentActivityTaskExecutions: Math.max(2, config.batchWindow) * 4,
+      interceptors: { activity: [metrics.activityInterceptors] },
+      shutdownGraceTime: config.workerShutdownGrace as Duration,
     });
-    console.log(
+    health.track(config.temporal.codegenTaskQueue, codegen);
+    lifecycle(logger).info(
+      { taskQueues: [config.temporal.taskQueue, config.temporal.codegenTaskQueue] },
       `worker: polling ${config.temporal.taskQueue} and ${config.temporal.codegenTaskQueue} on ${temporalAddress(config)}`,
     );
     // Runtime's default shutdown signals (SIGINT, SIGTERM) stop both workers; run() then resolves.
@@ -68,14 +108,18 @@ export async function runWorker(config: Config): Promise<void> {
     await renderPool.close();
     mailer.close();
     await store.close();
+    await endpoints?.close();
   }
-  console.log('worker: stopped');
+  lifecycle(logger).info('worker: stopped');
 }
 
 if (require.main === module) {
-  Runtime.install({});
-  runWorker(loadConfig()).catch((err: unknown) => {
-    console.error('worker: failed:', err instanceof Error ? err.message : err);
-    process.exit(1);
-  });
+  const config = loadConfig();
+  const logger = createLogger(config, 'worker');
+  installWorkerRuntime(config, logger)
+    .then((sdkMetricsUrl) => runWorker(config, logger, sdkMetricsUrl))
+    .catch((err: unknown) => {
+      logger.fatal({ err }, 'worker: failed');
+      process.exit(1);
+    });
 }

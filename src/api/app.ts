@@ -1,17 +1,45 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { authenticate } from './auth';
 import type { ApiDeps } from './context';
 import { ApiError, notFound, unavailable } from './errors';
+import { isMultipart } from './multipart';
+import { brandRoutes } from './routes/brands';
+import { docsRoutes } from './routes/docs';
 import { meRoutes } from './routes/me';
+import { printerConfirmRoutes } from './routes/printer-confirm';
+import { printingRoutes } from './routes/printing';
+import { productMediaRoutes } from './routes/product-media';
+import { PRODUCT_MULTIPART_PATHS, productRoutes } from './routes/products';
 import { workorderActionRoutes } from './routes/workorders-actions';
 import { workorderCreateRoutes } from './routes/workorders-create';
 import { workorderReadRoutes } from './routes/workorders-read';
+import { accessLog } from '../observability/access-log';
+import { createLogger, type Logger } from '../observability/logger';
+import { createApiMetrics, routeBase, type ApiMetrics } from '../observability/metrics';
 import { isUnavailable } from './temporal';
 import { throttle } from './throttle';
 
 const JSON_LIMIT = '1mb';
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+/** The partner portal (docs/portal.md), built into dist/portal; its CSP allows no inline code. */
+const PORTAL_DIR = path.resolve(__dirname, '../../portal');
+const PORTAL_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
+  "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+function portal() {
+  const files = express.static(PORTAL_DIR, { redirect: false, index: 'index.html' });
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.originalUrl.split('?')[0] === '/portal') return void res.redirect(301, '/portal/');
+    res.setHeader('Content-Security-Policy', PORTAL_CSP);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('Cache-Control', 'no-cache');
+    files(req, res, next);
+  };
+}
 
 function requestId(req: Request, res: Response, next: NextFunction) {
   const given = req.headers['x-request-id'];
@@ -20,31 +48,11 @@ function requestId(req: Request, res: Response, next: NextFunction) {
   next();
 }
 
-/** One JSON line per request; the path is logged without its query, which may hold a link signature. */
-function accessLog(logLevel: string) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      if (logLevel === 'silent' || logLevel === 'error' || logLevel === 'warn') return;
-      const line = {
-        level: 'info',
-        time: new Date().toISOString(),
-        msg: 'request',
-        request_id: req.requestId,
-        method: req.method,
-        path: req.path,
-        status: res.statusCode,
-        duration_ms: Number(process.hrtime.bigint() - started) / 1e6,
-        company_id: req.auth?.company.id ?? null,
-      };
-      process.stdout.write(`${JSON.stringify(line)}\n`);
-    });
-    next();
-  };
-}
-
-/** JSON bodies only (415 otherwise); a body-less POST counts as `{}`. */
-function jsonBody() {
+/**
+ * JSON bodies only (415 otherwise); a body-less POST counts as `{}`. Multipart bodies pass through
+ * untouched on `multipartPaths`, whose routes parse them (image uploads).
+ */
+function jsonBody(multipartPaths: RegExp) {
   const parse = express.json({ limit: JSON_LIMIT, strict: false });
   return (req: Request, res: Response, next: NextFunction) => {
     if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method)) return next();
@@ -54,6 +62,7 @@ function jsonBody() {
       return next();
     }
     const type = req.headers['content-type'] ?? '';
+    if (multipartPaths.test(req.path) && isMultipart(type)) return next();
     if (!/^application\/([\w.-]+\+)?json\s*(;|$)/i.test(type)) {
       throw new ApiError(415, { detail: `Unsupported media type "${type.split(';')[0]}" in request.` });
     }
@@ -76,6 +85,12 @@ function bodyErrors(err: unknown): ApiError | undefined {
   if (type === 'request.aborted' || type === 'request.size.invalid' || type === 'stream.encoding.set') {
     return new ApiError(400, { detail: 'Malformed request body.' });
   }
+  // A path with a broken %-escape names no object (the router fails to decode its parameter).
+  if (err instanceof URIError) return notFound();
+  const status = (err as { status?: unknown; expose?: unknown }).status;
+  if (typeof status === 'number' && status >= 400 && status < 500 && (err as { expose?: unknown }).expose) {
+    return new ApiError(status, { detail: 'Malformed request.' });
+  }
   return undefined;
 }
 
@@ -84,16 +99,37 @@ function isDatabaseBusy(err: unknown): boolean {
   return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'ECONNREFUSED' || code === '57P01';
 }
 
-export function createApp(deps: ApiDeps) {
+/** Ready means both the database and Temporal answer, each within a short deadline. */
+async function readiness(deps: ApiDeps): Promise<{ database: boolean; temporal: boolean }> {
+  const [database, temporal] = await Promise.all([
+    deps.repos.companies.byId(0).then(
+      () => true,
+      () => false,
+    ),
+    deps.gateway.ping(),
+  ]);
+  return { database, temporal };
+}
+
+export interface ApiObservability {
+  logger: Logger;
+  metrics: ApiMetrics;
+}
+
+export function createApp(deps: ApiDeps, observability?: ApiObservability) {
+  const logger = observability?.logger ?? createLogger(deps.config, 'api');
+  const metrics = observability?.metrics ?? createApiMetrics({ logger });
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(requestId);
-  app.use(accessLog(deps.config.logLevel));
+  app.use(accessLog(logger));
+  app.use(metrics.http);
 
   const api = express.Router();
-  api.use(jsonBody());
+  api.use(routeBase);
+  api.use(jsonBody(PRODUCT_MULTIPART_PATHS));
   api.use(async (req: Request, _res: Response, next: NextFunction) => {
     if (req.headers.authorization !== undefined)
       req.auth = await authenticate(deps.repos, req.headers.authorization);
@@ -103,8 +139,24 @@ export function createApp(deps: ApiDeps) {
   api.use(meRoutes(deps));
   api.use(workorderCreateRoutes(deps));
   api.use(workorderActionRoutes(deps));
+  api.use(printerConfirmRoutes(deps));
+  api.use(printingRoutes(deps));
   api.use(workorderReadRoutes(deps));
+  api.use(brandRoutes(deps));
+  api.use(productRoutes(deps));
   app.use('/api/v2', api);
+  app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  app.get('/readyz', async (_req, res) => {
+    const checks = await readiness(deps);
+    res.status(checks.database && checks.temporal ? 200 : 503).json(checks);
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('Content-Type', metrics.registry.contentType);
+    res.send(await metrics.registry.metrics());
+  });
+  app.use(productMediaRoutes(deps));
+  app.use(docsRoutes(deps));
+  app.use('/portal', portal());
 
   app.use(() => {
     throw notFound();
@@ -125,15 +177,9 @@ export function createApp(deps: ApiDeps) {
       return;
     }
     // The stack goes to the log, never to the client.
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        time: new Date().toISOString(),
-        msg: 'unhandled error',
-        request_id: req.requestId,
-        path: req.path,
-        error: err instanceof Error ? err.stack : String(err),
-      }),
+    logger.error(
+      { request_id: req.requestId, method: req.method, path: req.originalUrl.split('?')[0], err },
+      'unhandled error',
     );
     res.status(500).json({ detail: 'Internal server error.', request_id: req.requestId });
   });

@@ -1,6 +1,9 @@
 import type { Server } from 'node:http';
 import { CodePermutation } from '../codes/permutation';
 import { loadConfig, resolveSecrets, temporalAddress, type Config } from '../config';
+import { createLogger, lifecycle, type Logger } from '../observability/logger';
+import { createApiMetrics } from '../observability/metrics';
+import { workorderCounter } from '../observability/workorder-totals';
 import { createLocalArtifactStore } from '../storage/artifacts';
 import { openStore, repositories } from '../store';
 import { createApp } from './app';
@@ -11,7 +14,10 @@ import { reconcileUnstarted } from './workflow-start';
 
 const RECONCILE_EVERY_MS = 30_000;
 
-export async function startApi(config: Config): Promise<{ server: Server; stop(): Promise<void> }> {
+export async function startApi(
+  config: Config,
+  logger: Logger = createLogger(config, 'api'),
+): Promise<{ server: Server; stop(): Promise<void> }> {
   const secrets = resolveSecrets(config);
   const store = await openStore(config.databaseUrl);
   const repos = repositories(store);
@@ -31,7 +37,12 @@ export async function startApi(config: Config): Promise<{ server: Server; stop()
     permutation: new CodePermutation(secrets.codeKey),
     artifacts: createLocalArtifactStore(config.artifactsDir),
   };
-  const app = createApp(deps);
+  const metrics = createApiMetrics({
+    countWorkorders: workorderCounter(store.db),
+    processMetrics: true,
+    logger,
+  });
+  const app = createApp(deps, { logger, metrics });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);
@@ -40,15 +51,16 @@ export async function startApi(config: Config): Promise<{ server: Server; stop()
   // client never sends on a socket the server is closing.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  console.log(`api: listening on ${config.publicUrl} (Temporal at ${temporalAddress(config)})`);
+  lifecycle(logger).info(
+    { url: config.publicUrl, temporal: temporalAddress(config) },
+    `api: listening on ${config.publicUrl}`,
+  );
 
   // Rows whose workflow start was cut short (a crash between insert and start) get their workflow.
   const reconcile = () =>
     reconcileUnstarted(deps)
-      .then((n) => n > 0 && console.log(`api: started ${n} workflow(s) left unstarted`))
-      .catch((err: unknown) =>
-        console.error('api: reconcile failed:', err instanceof Error ? err.message : err),
-      );
+      .then((n) => n > 0 && logger.info({ started: n }, 'api: started workflows left unstarted'))
+      .catch((err: unknown) => logger.error({ err }, 'api: reconcile failed'));
   void reconcile();
   const timer = setInterval(() => void reconcile(), RECONCILE_EVERY_MS);
   timer.unref();
@@ -60,8 +72,11 @@ export async function startApi(config: Config): Promise<{ server: Server; stop()
       // Stop accepting, let in-flight requests finish, then cut what is left.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // A keep-alive connection turns idle once its last answer is sent; close it then, not 65 s later.
+      const sweep = setInterval(() => server.closeIdleConnections(), 100);
       const force = setTimeout(() => server.closeAllConnections(), 10_000);
       await closed;
+      clearInterval(sweep);
       clearTimeout(force);
       await gateway.close();
       await store.close();
@@ -70,22 +85,30 @@ export async function startApi(config: Config): Promise<{ server: Server; stop()
 }
 
 if (require.main === module) {
-  startApi(loadConfig())
+  const config = loadConfig();
+  const logger = createLogger(config, 'api');
+  startApi(config, logger)
     .then(({ stop }) => {
       let stopping = false;
-      const shutdown = () => {
+      const shutdown = (signal: NodeJS.Signals) => {
         if (stopping) return;
         stopping = true;
-        console.log('api: shutting down');
+        lifecycle(logger).info({ signal }, 'api: shutting down; finishing requests in flight');
         stop()
-          .then(() => process.exit(0))
-          .catch(() => process.exit(1));
+          .then(() => {
+            lifecycle(logger).info('api: stopped');
+            process.exit(0);
+          })
+          .catch((err: unknown) => {
+            logger.error({ err }, 'api: shutdown failed');
+            process.exit(1);
+          });
       };
       process.on('SIGINT', shutdown);
       process.on('SIGTERM', shutdown);
     })
     .catch((err: unknown) => {
-      console.error('api: failed to start:', err instanceof Error ? err.message : err);
+      logger.fatal({ err }, 'api: failed to start');
       process.exit(1);
     });
 }

@@ -1,0 +1,105 @@
+import type { Context } from '@temporalio/activity';
+import { CancelledFailure } from '@temporalio/common';
+import type { ActivityInterceptorsFactory } from '@temporalio/worker';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { GenerateBatchInput } from '../activities/types';
+import type { Mailer } from '../mail/mailer';
+
+/** Seconds; a 10,000-code batch with images takes seconds, without images well under one. */
+const BATCH_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300, 900];
+const WORKFLOW_ID = /^workorder-(\d+)$/;
+
+export interface WorkerMetrics {
+  registry: Registry;
+  /** Activity interceptors: batch counters, and the workorder id on every activity log line. */
+  activityInterceptors: ActivityInterceptorsFactory;
+  /** The mailer, counting each message handed to SMTP (or the outbox) and each failure. */
+  countingMailer(mailer: Mailer): Mailer;
+}
+
+/** `workorder-7.reminder-2` → `reminder`: the event kind, without per-workorder values. */
+function emailEvent(idempotencyKey: string): string {
+  return idempotencyKey.replace(/^.*\./, '').replace(/-\d+$/, '');
+}
+
+function outcomeOf(err: unknown): 'failed' | 'canceled' {
+  return err instanceof CancelledFailure ? 'canceled' : 'failed';
+}
+
+/** Every workorder activity runs for the workflow `workorder-<id>`; the id is read from there. */
+function workorderIdOf(ctx: Context): number | undefined {
+  const match = WORKFLOW_ID.exec(ctx.info.workflowExecution?.workflowId ?? '');
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * The worker's own numbers, known only here: codes generated, batch durations, emails. Counted
+ * around the activities by an interceptor, so the activities themselves stay free of metrics code.
+ */
+export function createWorkerMetrics(): WorkerMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  const codesGenerated = new Counter({
+    name: 'workorder_codes_generated_total',
+    help: 'Codes written by completed generateBatch activities.',
+    registers: [registry],
+  });
+  const batchDuration = new Histogram({
+    name: 'workorder_batch_duration_seconds',
+    help: 'Duration of generateBatch activity attempts, by outcome (completed, failed, canceled).',
+    labelNames: ['outcome'] as const,
+    buckets: BATCH_BUCKETS,
+    registers: [registry],
+  });
+  const emails = new Counter({
+    name: 'workorder_emails_total',
+    help: 'Partner emails by event (created, reminder, ready, canceled) and outcome (sent, failed).',
+    labelNames: ['event', 'outcome'] as const,
+    registers: [registry],
+  });
+
+  const observe = async (ctx: Context, args: unknown[], run: () => Promise<unknown>) => {
+    if (ctx.info.activityType !== 'generateBatch') return run();
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    try {
+      const result = await run();
+      batchDuration.observe({ outcome: 'completed' }, seconds());
+      codesGenerated.inc((args[0] as GenerateBatchInput).count);
+      return result;
+    } catch (err) {
+      batchDuration.observe({ outcome: outcomeOf(err) }, seconds());
+      throw err;
+    }
+  };
+
+  return {
+    registry,
+    activityInterceptors: (ctx) => {
+      const workorderId = workorderIdOf(ctx);
+      return {
+        inbound: { execute: (input, next) => observe(ctx, input.args, () => next(input)) },
+        outbound: {
+          getLogAttributes: (input, next) =>
+            next(workorderId === undefined ? input : { ...input, workorderId }),
+        },
+      };
+    },
+    // The activity returns early when the email went out on an earlier attempt or there is no one
+    // to send to; only the mailer knows that a message really left.
+    countingMailer: (mailer) => ({
+      async send(mail) {
+        const event = emailEvent(mail.idempotencyKey);
+        try {
+          await mailer.send(mail);
+        } catch (err) {
+          emails.inc({ event, outcome: 'failed' });
+          throw err;
+        }
+        emails.inc({ event, outcome: 'sent' });
+      },
+      close: () => mailer.close(),
+    }),
+  };
+}
