@@ -12,7 +12,7 @@ const QUANTITY = 150_001; // 16 batches, the last of one code
 let stack: Stack;
 
 beforeAll(async () => {
-  stack = await (await Stack.create({ env: { HISTORY_EVENTS_PER_RUN: '60' } })).start();
+  stack = await (await Stack.create({ env: { HISTORY_EVENTS_PER_RUN: '20' } })).start();
 });
 
 afterAll(async () => {

@@ -9,7 +9,10 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import pg from 'pg';
+import { loadConfig } from '../../src/config';
+import { openStore } from '../../src/store';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DIST = path.join(ROOT, 'dist/src');
@@ -64,6 +67,7 @@ export class Stack {
       ...(database ? { DATABASE_URL: database } : {}),
       ...opts.env,
     };
+    await giveWorkordersTheirOwnIds(env);
     return new Stack(dataDir, env, port);
   }
 
@@ -176,6 +180,27 @@ export class Stack {
       token: token.token as string,
       client: new ApiClient(this.baseUrl, token.token as string),
     };
+  }
+}
+
+/**
+ * Every stack has its own database but all share the run's Temporal server, where workflow ids are
+ * `workorder-<id>`: each stack's workorder ids therefore start in a range of their own.
+ */
+let stacksMade = 0;
+async function giveWorkordersTheirOwnIds(env: Record<string, string>): Promise<void> {
+  stacksMade += 1;
+  const start = (process.pid % 1000) * 1_000_000 + stacksMade * 10_000;
+  const store = await openStore(loadConfig(env).databaseUrl);
+  try {
+    if (store.dialect === 'postgres') {
+      await sql`select setval('workorders_id_seq', ${start})`.execute(store.db);
+    } else {
+      await sql`delete from sqlite_sequence where name = 'workorders'`.execute(store.db);
+      await sql`insert into sqlite_sequence (name, seq) values ('workorders', ${start})`.execute(store.db);
+    }
+  } finally {
+    await store.close();
   }
 }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { isUniqueViolation } from '../../store/database';
@@ -123,6 +124,10 @@ async function createWorkorder(
     await deps.repos.workorders.deleteUnstarted(row.id);
     if (isUnavailable(err))
       throw unavailable('The workflow service is unavailable; the workorder was not created.');
+    // The id was used by an earlier workflow (e.g. a database restored behind Temporal): a retry gets a new id.
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      throw unavailable('The workorder could not be started and was not created; try again.', 1);
+    }
     throw err;
   }
   const started = { ...row, workflow_started: 1 };
