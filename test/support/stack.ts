@@ -4,7 +4,7 @@
  * DATA_DIR (SQLite file, artifact store, outbox) and task queues so test files never share state.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -64,6 +64,7 @@ export class Stack {
       TASK_QUEUE: `workorders-${suffix}`,
       CODEGEN_TASK_QUEUE: `workorders-codegen-${suffix}`,
       LOG_LEVEL: 'warn',
+      WORKER_METRICS_PORT: '0',
       ...(database ? { DATABASE_URL: database } : {}),
       ...opts.env,
     };
@@ -185,12 +186,11 @@ export class Stack {
 
 /**
  * Every stack has its own database but all share the run's Temporal server, where workflow ids are
- * `workorder-<id>`: each stack's workorder ids therefore start in a range of their own.
+ * `workorder-<id>`: each stack's workorder ids therefore start in a range of a million of their own,
+ * drawn at random (module state would not do: jest gives every test file fresh modules).
  */
-let stacksMade = 0;
 async function giveWorkordersTheirOwnIds(env: Record<string, string>): Promise<void> {
-  stacksMade += 1;
-  const start = (process.pid % 1000) * 1_000_000 + stacksMade * 10_000;
+  const start = randomInt(1, 2_000_000) * 1_000_000;
   const store = await openStore(loadConfig(env).databaseUrl);
   try {
     if (store.dialect === 'postgres') {

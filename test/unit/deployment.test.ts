@@ -57,6 +57,8 @@ describe('docker-compose.yml', () => {
       const keys = Object.keys(service.environment ?? {});
       expect(keys.filter((k) => !ENV_VARIABLES.includes(k))).toEqual([]);
       expect(service.environment?.TEMPORAL_ADDRESS).toBe('temporal:7233');
+      expect(service.environment?.DATABASE_URL).toMatch(/^postgres:\/\/\w+:\w+@postgresql:5432\/workorders$/);
+      expect(service.depends_on?.postgresql.condition).toBe('service_healthy');
       expect(service.volumes).toContain('workorder-data:/data');
     }
     expect(services.api.command).toEqual(['node', 'dist/src/api/server.js']);
