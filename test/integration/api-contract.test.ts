@@ -275,6 +275,22 @@ describe('transport errors', () => {
     expect(await ready.json()).toEqual({ database: true, temporal: true });
   });
 
+  test('the API reference is served: OpenAPI JSON and a browsable page with assets from npm', async () => {
+    const schema = await fetch(`${stack.baseUrl}/api/schema/`);
+    expect(schema.status).toBe(200);
+    const doc = (await schema.json()) as { openapi: string; servers: Array<{ url: string }>; paths: object };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.servers[0].url).toBe(stack.baseUrl);
+    expect(Object.keys(doc.paths)).toContain('/api/v2/workorders/create-from-template/');
+    const page = await fetch(`${stack.baseUrl}/api/docs/`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).not.toMatch(/https?:\/\//); // no CDN
+    for (const asset of [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1])) {
+      expect([asset, (await fetch(`${stack.baseUrl}${asset}`)).status]).toEqual([asset, 200]);
+    }
+  });
+
   test('the client request id is echoed back', async () => {
     const res = await acme.client.get('/api/v2/workorders/', { 'X-Request-Id': 'trace-me-123' });
     expect(res.headers.get('x-request-id')).toBe('trace-me-123');
