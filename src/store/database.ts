@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql, SqliteDialect, type RawBuilder } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from './migrations';
 import type { Database } from './schema';
@@ -59,4 +59,11 @@ export function isUniqueViolation(err: unknown): boolean {
     e?.code === '23505' ||
     /UNIQUE constraint failed/.test(e?.message ?? '')
   );
+}
+
+/** `lower(column) LIKE %search%` on any of the columns, the search's own wildcards escaped. */
+export function containsAny(columns: string[], search: string): RawBuilder<boolean> {
+  const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const tests = columns.map((column) => sql`lower(${sql.ref(column)}) like lower(${pattern}) escape '\\'`);
+  return sql<boolean>`(${sql.join(tests, sql` or `)})`;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { nowIso } from './database';
+import { containsAny, nowIso } from './database';
 import type { Database, ProductRow } from './schema';
 
 export interface NewProduct {
@@ -121,12 +121,7 @@ export function productRepository(db: Kysely<Database>) {
     async list(companyId: number, f: ProductFilter): Promise<{ rows: ProductRow[]; count: number }> {
       let q = ofCompany(companyId).where('is_archived', '=', f.isArchived ? 1 : 0);
       if (f.skuExact !== undefined) q = q.where('sku', '=', f.skuExact);
-      if (f.search) {
-        const pattern = `%${f.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        const like = (column: string) =>
-          sql<boolean>`lower(${sql.ref(column)}) like lower(${pattern}) escape '\\'`;
-        q = q.where((eb) => eb.or([like('sku'), like('name'), like('description')]));
-      }
+      if (f.search) q = q.where(containsAny(['sku', 'name', 'description'], f.search));
       const column = f.ordering.replace('-', '') as 'id' | 'creation_date';
       const direction = f.ordering.startsWith('-') ? 'desc' : 'asc';
       const [rows, total] = await Promise.all([

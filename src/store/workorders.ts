@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { CodegenStatus, WorkorderSnapshot, WorkorderState } from '../shared/workorder';
-import { nowIso } from './database';
+import { containsAny, nowIso } from './database';
 import type { Database, WorkorderRow, WorkorderTable } from './schema';
 
 export interface NewWorkorder {
@@ -145,15 +145,7 @@ export function workorderRepository(db: Kysely<Database>) {
     async list(viewer: Viewer, f: ListFilter): Promise<{ rows: WorkorderRow[]; count: number }> {
       let q = visible(viewer).where('is_archived', '=', f.isArchived ? 1 : 0);
       if (f.state) q = q.where('state', '=', f.state);
-      if (f.search) {
-        const pattern = `%${f.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        q = q.where((eb) =>
-          eb.or([
-            eb(sql`lower(reference)`, 'like', sql`lower(${pattern}) escape '\\'`),
-            eb(sql`lower(remarks)`, 'like', sql`lower(${pattern}) escape '\\'`),
-          ]),
-        );
-      }
+      if (f.search) q = q.where(containsAny(['reference', 'remarks'], f.search));
       const column = f.ordering.replace('-', '') as 'id' | 'creation_date';
       const direction = f.ordering.startsWith('-') ? 'desc' : 'asc';
       const [rows, total] = await Promise.all([
