@@ -54,6 +54,8 @@ export default async function globalSetup(): Promise<void> {
     });
     (globalThis as Record<string, unknown>)[globalKey] = { server, tempDir } satisfies TemporalTestServer;
     process.env.TEMPORAL_TEST_ADDRESS = server.address;
+    // Test stacks number themselves through a file here (see test/support/stack.ts).
+    process.env.WORKORDER_TEST_RUN_DIR = tempDir;
     process.env.TEMPORAL_TEST_NAMESPACE = 'default';
   } catch (err) {
     fs.rmSync(tempDir, { recursive: true, force: true });

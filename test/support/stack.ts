@@ -4,7 +4,7 @@
  * DATA_DIR (SQLite file, artifact store, outbox) and task queues so test files never share state.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -186,11 +186,19 @@ export class Stack {
 
 /**
  * Every stack has its own database but all share the run's Temporal server, where workflow ids are
- * `workorder-<id>`: each stack's workorder ids therefore start in a range of a million of their own,
- * drawn at random (module state would not do: jest gives every test file fresh modules).
+ * `workorder-<id>`: each stack's workorder ids therefore start in a range of 100,000 of their own.
+ * Stacks are numbered through a file of the run (jest gives every test file fresh modules, so a
+ * module counter would restart), and ranges stay under 2^31 for PostgreSQL's serial ids.
  */
+function nextStackNumber(): number {
+  const runDir = process.env.WORKORDER_TEST_RUN_DIR ?? os.tmpdir();
+  const counter = path.join(runDir, 'stacks');
+  fs.appendFileSync(counter, '.');
+  return fs.statSync(counter).size;
+}
+
 async function giveWorkordersTheirOwnIds(env: Record<string, string>): Promise<void> {
-  const start = randomInt(1, 2_000_000) * 1_000_000;
+  const start = (nextStackNumber() % 20_000) * 100_000;
   const store = await openStore(loadConfig(env).databaseUrl);
   try {
     if (store.dialect === 'postgres') {
