@@ -6,25 +6,14 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startDevServer, type DevServer } from '../scripts/lib/dev-server';
 import { findTemporalCli } from '../scripts/lib/temporal-cli';
+import { freePort } from '../scripts/lib/free-port';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DIST = path.join(ROOT, 'dist/src');
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startTemporal(): Promise<{ server: DevServer; dir: string }> {
   const cli = await findTemporalCli({ explicitPath: process.env.TEMPORAL_CLI_PATH, projectDir: ROOT });

@@ -19,27 +19,8 @@ beforeAll(async () => {
   stack = await (await Stack.create()).start();
   acme = stack.brand('Acme');
   other = stack.brand('Other Brand');
-  templateId = stack.admin(
-    'template',
-    'create',
-    '--company',
-    String(acme.company.id),
-    '--name',
-    'SID',
-    '--type',
-    'SID',
-  ).id as number;
-  staticTemplateId = stack.admin(
-    'template',
-    'create',
-    '--company',
-    String(acme.company.id),
-    '--name',
-    'Static',
-    '--type',
-    'SID',
-    '--static',
-  ).id as number;
+  templateId = stack.sidTemplate(acme.company.id, 'SID').id as number;
+  staticTemplateId = stack.sidTemplate(acme.company.id, 'Static', '--static').id as number;
   const created = await acme.client.post(CREATE, { template: templateId, quantity: 20, reference: 'ACME-1' });
   expect(created.status).toBe(201);
   acmeWorkorder = created.body;
@@ -498,16 +479,7 @@ describe('when Temporal is unreachable', () => {
     try {
       await isolated.startApi();
       const b = isolated.brand('Offline Brand');
-      const t = isolated.admin(
-        'template',
-        'create',
-        '--company',
-        String(b.company.id),
-        '--name',
-        'T',
-        '--type',
-        'SID',
-      );
+      const t = isolated.sidTemplate(b.company.id, 'T');
       const res = await b.client.post(CREATE, { template: t.id, quantity: 1, reference: 'OFFLINE' });
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBeTruthy();

@@ -21,16 +21,7 @@ afterAll(async () => {
 
 test('a 150,001-code order continues as new, completes once, and ships the CSV with one sample image', async () => {
   const brand = stack.brand('Big Brand');
-  const template = stack.admin(
-    'template',
-    'create',
-    '--company',
-    String(brand.company.id),
-    '--name',
-    'T',
-    '--type',
-    'SID',
-  );
+  const template = stack.sidTemplate(brand.company.id, 'T');
   const created = await brand.client.post('/api/v2/workorders/create-from-template/', {
     template: template.id,
     quantity: String(QUANTITY),

@@ -109,16 +109,7 @@ beforeAll(async () => {
   worker = await stack.startWorker();
   api = await stack.startApi();
   acme = stack.brand('Acme Observed');
-  templateId = stack.admin(
-    'template',
-    'create',
-    '--company',
-    String(acme.company.id),
-    '--name',
-    'SID',
-    '--type',
-    'SID',
-  ).id as number;
+  templateId = stack.sidTemplate(acme.company.id, 'SID').id as number;
   const created = await acme.client.post('/api/v2/workorders/create-from-template/', {
     template: templateId,
     quantity: QUANTITY,

@@ -644,16 +644,7 @@ describe('products on workorders', () => {
       image: pr1.image,
     });
 
-    const template = stack.admin(
-      'template',
-      'create',
-      '--company',
-      String(acme.company.id),
-      '--name',
-      'SID',
-      '--type',
-      'SID',
-    );
+    const template = stack.sidTemplate(acme.company.id, 'SID');
     const byId = await acme.client.post('/api/v2/workorders/create-from-template/', {
       template: template.id,
       quantity: 2,

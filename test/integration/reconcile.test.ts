@@ -21,16 +21,7 @@ afterAll(async () => {
 
 test('a row left without its workflow gets exactly one at the next API start', async () => {
   const brand = stack.brand('Reconcile Brand');
-  const template = stack.admin(
-    'template',
-    'create',
-    '--company',
-    String(brand.company.id),
-    '--name',
-    'T',
-    '--type',
-    'SID',
-  );
+  const template = stack.sidTemplate(brand.company.id, 'T');
 
   // What a crash right after the insert leaves: the row, no workflow, workflow_started = 0.
   const store = await openStore(loadConfig(stack.env).databaseUrl);

@@ -21,16 +21,7 @@ afterAll(async () => {
 
 test('a worker killed mid-batch leaves a workorder that completes after restart with the same codes', async () => {
   const brand = stack.brand('Crash Brand');
-  const template = stack.admin(
-    'template',
-    'create',
-    '--company',
-    String(brand.company.id),
-    '--name',
-    'T',
-    '--type',
-    'SID',
-  );
+  const template = stack.sidTemplate(brand.company.id, 'T');
   const created = await brand.client.post('/api/v2/workorders/create-from-template/', {
     template: template.id,
     quantity: QUANTITY,

@@ -188,16 +188,7 @@ beforeAll(async () => {
   const press = equipment(stack, partner, 'Press', 600);
   const paper = substrate(stack, partner, 'Paper');
   calibration(stack, press, paper);
-  const sid = stack.admin(
-    'template',
-    'create',
-    '--company',
-    String(brandA.company.id),
-    '--name',
-    'SID',
-    '--type',
-    'SID',
-  ).id as number;
+  const sid = stack.sidTemplate(brandA.company.id, 'SID').id as number;
   const ssc = stack.admin(
     'template',
     'create',

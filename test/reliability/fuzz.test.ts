@@ -147,16 +147,7 @@ const STACK_TRACE = /\bat [\w.<>]+ \(|node_modules|\.ts:\d+|\.js:\d+:\d+|Error: 
 
 test(`${REQUESTS} hostile requests: no 5xx, no stack trace, and the service is fine after`, async () => {
   const brand = stack.brand('Fuzz Brand', [...PERMISSIONS]);
-  const template = stack.admin(
-    'template',
-    'create',
-    '--company',
-    String(brand.company.id),
-    '--name',
-    'T',
-    '--type',
-    'SID',
-  );
+  const template = stack.sidTemplate(brand.company.id, 'T');
   const samples = fc.sample(request, { numRuns: REQUESTS, seed: SEED });
   const failures: string[] = [];
   const statuses = new Map<number, number>();

@@ -17,16 +17,7 @@ afterAll(async () => {
 
 test('300 concurrent creates: 200 workorders, 50 refused duplicates, 50 replays', async () => {
   const brand = stack.brand('Load Brand');
-  const template = stack.admin(
-    'template',
-    'create',
-    '--company',
-    String(brand.company.id),
-    '--name',
-    'T',
-    '--type',
-    'SID',
-  );
+  const template = stack.sidTemplate(brand.company.id, 'T');
   const body = (i: number) => ({
     template: String(template.id),
     quantity: String(3 + (i % 5)),

@@ -43,16 +43,7 @@ function forms(secret: Buffer): string[] {
 
 test('no secret in logs, responses, the zip, history; tokens only hashed', async () => {
   const brand = stack.brand('Secret Brand');
-  const template = stack.admin(
-    'template',
-    'create',
-    '--company',
-    String(brand.company.id),
-    '--name',
-    'T',
-    '--type',
-    'SID',
-  );
+  const template = stack.sidTemplate(brand.company.id, 'T');
   const seen: string[] = [];
   const created = await brand.client.post('/api/v2/workorders/create-from-template/', {
     template: template.id,

@@ -48,16 +48,7 @@ test('a server restart loses nothing and leaves nothing half-made', async () => 
   const press = equipment(stack, partner, 'Press', 600);
   const paper = substrate(stack, partner, 'Paper');
   calibration(stack, press, paper);
-  const sid = stack.admin(
-    'template',
-    'create',
-    '--company',
-    String(brand.company.id),
-    '--name',
-    'SID',
-    '--type',
-    'SID',
-  );
+  const sid = stack.sidTemplate(brand.company.id, 'SID');
   const ssc = stack.admin(
     'template',
     'create',

@@ -3,12 +3,12 @@
  * the whole integration run. Tests run in band, so they see the address through process.env.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import { DevServer, startDevServer } from '../../scripts/lib/dev-server';
 import { findTemporalCli } from '../../scripts/lib/temporal-cli';
+import { freePort } from '../../scripts/lib/free-port';
 
 export interface TemporalTestServer {
   server: DevServer;
@@ -22,17 +22,6 @@ export function takeTemporalTestServer(): TemporalTestServer | undefined {
   const found = holder[globalKey] as TemporalTestServer | undefined;
   delete holder[globalKey];
   return found;
-}
-
-async function freePort(): Promise<number> {
-  return await new Promise<number>((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 export default async function globalSetup(): Promise<void> {

@@ -6,27 +6,18 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { loadConfig } from '../../src/config';
 import { openStore } from '../../src/store';
+import { freePort } from '../../scripts/lib/free-port';
+
+export { freePort };
 
 const ROOT = path.resolve(__dirname, '../..');
 const DIST = path.join(ROOT, 'dist/src');
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 export interface StackOptions {
   env?: Record<string, string>;
@@ -135,6 +126,21 @@ export class Stack {
     if (result.status !== 0)
       throw new Error(`admin ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
     return JSON.parse(result.stdout) as Record<string, unknown>;
+  }
+
+  /** A SID template of the company, made with the operator CLI (extra `template create` flags after the name). */
+  sidTemplate(companyId: unknown, name = 'SID', ...flags: string[]): Record<string, unknown> {
+    return this.admin(
+      'template',
+      'create',
+      '--company',
+      String(companyId),
+      '--name',
+      name,
+      '--type',
+      'SID',
+      ...flags,
+    );
   }
 
   adminRaw(...args: string[]) {
