@@ -2,7 +2,10 @@
  * Orders above 100,000 codes: CSV plus one sample image, and a workflow that continues as new
  * before its history grows long — here forced early with a small HISTORY_EVENTS_PER_RUN.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { isValidExtendedId } from '../../src/codes/alphabet';
 import { decodeQrPng } from '../support/qr';
 import { Stack } from '../support/stack';
@@ -39,6 +42,16 @@ test('a 150,001-code order continues as new, completes once, and ships the CSV w
     expect(runs.length).toBeGreaterThan(1);
     expect(runs.filter((r) => r.status.name === 'CONTINUED_AS_NEW').length).toBe(runs.length - 1);
     for (const run of runs) expect(run.historyLength).toBeLessThan(200);
+    if (process.env.RECORD_HISTORIES === '1') {
+      // The first run (continued as new mid-generation) and the last (completed, waiting for archive).
+      runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
+      const save = async (runId: string, name: string) => {
+        const history = await client.workflow.getHandle(`workorder-${id}`, runId).fetchHistory();
+        fs.writeFileSync(path.resolve(__dirname, `../histories/${name}.json`), historyToJSON(history));
+      };
+      await save(runs[0].runId, 'csv-only-first-run');
+      await save(runs[runs.length - 1].runId, 'csv-only-last-run');
+    }
   } finally {
     await connection.close();
   }
