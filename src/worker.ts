@@ -91,7 +91,8 @@ export async function runWorker(
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.codegenTaskQueue,
       activities: queues.codegen,
-      // Image batches queue on the render pool; CSV-only batches are light and run many at once.
+      // Image batches queue on the render pool; CSV-only activities (five light batches each) run
+      // several at once.
       maxConcurrentActivityTaskExecutions: Math.max(2, config.batchWindow) * 4,
       interceptors: { activity: [metrics.activityInterceptors] },
       shutdownGraceTime: config.workerShutdownGrace as Duration,

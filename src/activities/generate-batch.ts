@@ -6,7 +6,7 @@ import { batchRows, codesCsvLine, filesCsvLine, imageFileName } from '../codes/r
 import { printedQrSettings, secureGraphicSeeds, secureGraphicSettings } from '../codes/secure-graphic';
 import type { BatchRef } from '../shared/workorder';
 import { batchKeys, packImages, type ArtifactStore } from '../storage/artifacts';
-import type { GenerateBatchInput } from './types';
+import type { GenerateBatchesInput, GenerateBatchInput } from './types';
 
 /** Codes rendered between two heartbeats: a few hundred milliseconds of work on two cores. */
 const RENDER_SLICE = 1000;
@@ -79,4 +79,27 @@ export async function generateBatch(deps: BatchDeps, input: GenerateBatchInput):
   await deps.artifacts.write(keys.files, filesCsv);
   await deps.artifacts.write(keys.images, packImages(images));
   return ref;
+}
+
+/**
+ * Several consecutive batches in one activity, for orders without per-code images, whose batches
+ * are too light to pay a round trip through Temporal each. Every batch is still written and
+ * referenced on its own; a retry skips the batches already complete.
+ */
+export async function generateBatches(deps: BatchDeps, input: GenerateBatchesInput): Promise<BatchRef[]> {
+  const ctx = Context.current();
+  const refs: BatchRef[] = [];
+  for (const batch of input.batches) {
+    if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
+    refs.push(
+      await generateBatch(deps, {
+        workorderId: input.workorderId,
+        ...batch,
+        code: input.code,
+        printer: input.printer,
+      }),
+    );
+    ctx.heartbeat({ batchesDone: refs.length });
+  }
+  return refs;
 }

@@ -5,7 +5,7 @@ import { workorderPrefix, type ArtifactStore } from '../storage/artifacts';
 import type { Repositories } from '../store';
 import { assembleZip } from './assemble-zip';
 import { sendWorkorderEmail } from './email';
-import { generateBatch } from './generate-batch';
+import { generateBatch, generateBatches } from './generate-batch';
 import type { WorkorderActivities } from './types';
 
 export interface ActivityDeps {
@@ -24,6 +24,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps): WorkorderActivities {
   return {
     generateBatch: (input) => generateBatch(deps, input),
+    generateBatches: (input) => generateBatches(deps, input),
     assembleZip: (input) => assembleZip(deps, input),
     removeArtifacts: ({ workorderId }) => deps.artifacts.removePrefix(workorderPrefix(workorderId)),
     sendWorkorderEmail: (input) => sendWorkorderEmail(deps, input),
@@ -35,6 +36,6 @@ export function createActivities(deps: ActivityDeps): WorkorderActivities {
 
 /** Activities per task queue: code generation scales on its own queue. */
 export function activitiesByQueue(all: WorkorderActivities) {
-  const { generateBatch: g, assembleZip: z, removeArtifacts: r, ...orchestration } = all;
-  return { codegen: { generateBatch: g, assembleZip: z, removeArtifacts: r }, orchestration };
+  const { generateBatch, generateBatches, assembleZip, removeArtifacts, ...orchestration } = all;
+  return { codegen: { generateBatch, generateBatches, assembleZip, removeArtifacts }, orchestration };
 }

@@ -15,6 +15,14 @@ export interface GenerateBatchInput {
   printer: PrinterConfirmation | null;
 }
 
+/** A run of consecutive CSV-only batches done by one activity (each still its own batch). */
+export interface GenerateBatchesInput {
+  workorderId: number;
+  batches: Array<{ batchNumber: number; firstSequence: number; count: number }>;
+  code: CodeSettings;
+  printer: PrinterConfirmation | null;
+}
+
 export interface AssembleZipInput {
   workorderId: number;
   code: CodeSettings;
@@ -36,6 +44,7 @@ export interface SendEmailInput {
 /** The activities the workflow calls; workflows import this type only. */
 export interface WorkorderActivities {
   generateBatch(input: GenerateBatchInput): Promise<BatchRef>;
+  generateBatches(input: GenerateBatchesInput): Promise<BatchRef[]>;
   assembleZip(input: AssembleZipInput): Promise<ArtifactRef>;
   removeArtifacts(input: { workorderId: number }): Promise<void>;
   sendWorkorderEmail(input: SendEmailInput): Promise<void>;

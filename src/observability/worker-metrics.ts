@@ -2,7 +2,7 @@ import type { Context } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import type { GenerateBatchInput } from '../activities/types';
+import type { GenerateBatchesInput, GenerateBatchInput } from '../activities/types';
 import type { Mailer } from '../mail/mailer';
 
 /** Seconds; a 10,000-code batch with images takes seconds, without images well under one. */
@@ -32,6 +32,15 @@ function workorderIdOf(ctx: Context): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+/** Codes a code-generation activity writes; undefined for the other activities. */
+function codesOf(activityType: string, input: unknown): number | undefined {
+  if (activityType === 'generateBatch') return (input as GenerateBatchInput).count;
+  if (activityType === 'generateBatches') {
+    return (input as GenerateBatchesInput).batches.reduce((sum, b) => sum + b.count, 0);
+  }
+  return undefined;
+}
+
 /**
  * The worker's own numbers, known only here: codes generated, batch durations, emails. Counted
  * around the activities by an interceptor, so the activities themselves stay free of metrics code.
@@ -42,12 +51,12 @@ export function createWorkerMetrics(): WorkerMetrics {
 
   const codesGenerated = new Counter({
     name: 'workorder_codes_generated_total',
-    help: 'Codes written by completed generateBatch activities.',
+    help: 'Codes written by completed generateBatch and generateBatches activities.',
     registers: [registry],
   });
   const batchDuration = new Histogram({
     name: 'workorder_batch_duration_seconds',
-    help: 'Duration of generateBatch activity attempts, by outcome (completed, failed, canceled).',
+    help: 'Duration of generateBatch and generateBatches activity attempts, by outcome (completed, failed, canceled).',
     labelNames: ['outcome'] as const,
     buckets: BATCH_BUCKETS,
     registers: [registry],
@@ -60,13 +69,14 @@ export function createWorkerMetrics(): WorkerMetrics {
   });
 
   const observe = async (ctx: Context, args: unknown[], run: () => Promise<unknown>) => {
-    if (ctx.info.activityType !== 'generateBatch') return run();
+    const codes = codesOf(ctx.info.activityType, args[0]);
+    if (codes === undefined) return run();
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     try {
       const result = await run();
       batchDuration.observe({ outcome: 'completed' }, seconds());
-      codesGenerated.inc((args[0] as GenerateBatchInput).count);
+      codesGenerated.inc(codes);
       return result;
     } catch (err) {
       batchDuration.observe({ outcome: outcomeOf(err) }, seconds());

@@ -34,8 +34,24 @@ import * as rules from './rules';
 /** Continue as new past this many events, well under Temporal's limits, carrying the state along. */
 const HISTORY_EVENTS_BEFORE_CONTINUE = 4000;
 const MAX_REMINDERS = 3;
+/** Patches (runs started before them keep the old behaviour on replay). */
 const WIDE_CSV_WINDOW = 'wide-csv-batch-window';
 const CSV_WINDOW_FACTOR = 4;
+const QUEUED_BATCHES = 'queued-batches';
+/** Batches without images per generateBatches activity, and such activities in flight per core. */
+const CSV_BATCHES_PER_ACTIVITY = 5;
+const GROUPED_WINDOW_FACTOR = 2;
+
+/** Splits ascending numbers into runs of consecutive numbers, each at most `size` long. */
+function groupConsecutive(numbers: number[], size: number): number[][] {
+  const groups: number[][] = [];
+  for (const n of numbers) {
+    const group = groups[groups.length - 1];
+    if (group && group.length < size && group[group.length - 1] === n - 1) group.push(n);
+    else groups.push([n]);
+  }
+  return groups;
+}
 
 export interface WorkflowOptions {
   batchWindow: number;
@@ -99,8 +115,8 @@ export async function workorderWorkflow(
 
   const now = () => new Date().toISOString();
 
-  /** Applies a change, bumps the revision and mirrors it to the database and search attributes. */
-  async function change(mutate: (s: WorkorderSnapshot) => void): Promise<WorkorderSnapshot> {
+  /** Applies a change in memory: bumps the revision, updates search attributes and details. */
+  function apply(mutate: (s: WorkorderSnapshot) => void): void {
     const next = JSON.parse(JSON.stringify(snapshot)) as WorkorderSnapshot;
     mutate(next);
     next.revision = snapshot.revision + 1;
@@ -113,8 +129,44 @@ export async function workorderWorkflow(
       ]);
     }
     showDetails();
+  }
+
+  /** Applies a change and mirrors it to the database before going on. */
+  async function change(mutate: (s: WorkorderSnapshot) => void): Promise<WorkorderSnapshot> {
+    apply(mutate);
     await local.recordSnapshot(snapshot);
     return snapshot;
+  }
+
+  /**
+   * Progress is mirrored to the database behind the batches, not between them: one local activity
+   * at a time records the latest snapshot, so batches finishing meanwhile share the next record.
+   * A batch's slot is free again as soon as its activity completes.
+   */
+  let progressRecording: Promise<void> | undefined;
+  let progressUnrecorded = false;
+  function recordProgressBehind(): void {
+    progressUnrecorded = true;
+    if (progressRecording) return;
+    progressRecording = (async () => {
+      while (progressUnrecorded) {
+        progressUnrecorded = false;
+        const latest = snapshot;
+        try {
+          // Not cancelled with the batches: the record is kept whatever happens to them.
+          await CancellationScope.nonCancellable(() => local.recordSnapshot(latest));
+        } catch (err) {
+          // Only progress is late: the next change records a newer revision.
+          log.warn('Progress could not be recorded', { ...logAttrs, err });
+        }
+      }
+      progressRecording = undefined;
+    })();
+  }
+
+  /** Waits until the latest progress is in the database. */
+  async function progressRecorded(): Promise<void> {
+    while (progressRecording) await progressRecording;
   }
 
   function showDetails(): void {
@@ -252,44 +304,69 @@ export async function workorderWorkflow(
   /** Runs every missing batch, a bounded window at a time; returns false if history asks for a new run. */
   async function runBatches(): Promise<boolean> {
     const total = batchCount(input.quantity);
-    const todo: number[] = [];
-    for (let n = 1; n <= total; n++) if (!batches.has(n)) todo.push(n);
+    const missing: number[] = [];
+    for (let n = 1; n <= total; n++) if (!batches.has(n)) missing.push(n);
+    // Since QUEUED_BATCHES: progress is recorded behind the batches, not between them, and batches
+    // without images (milliseconds of work each) go several to an activity, a few activities deep,
+    // so the codegen worker does not wait on the workflow between them.
+    const queued = patched(QUEUED_BATCHES);
+    const grouped = queued && !input.code.withImages;
+    const window = grouped
+      ? options.batchWindow * GROUPED_WINDOW_FACTOR
+      : input.code.withImages || !patched(WIDE_CSV_WINDOW)
+        ? options.batchWindow
+        : options.batchWindow * CSV_WINDOW_FACTOR;
+    const todo = groupConsecutive(missing, grouped ? CSV_BATCHES_PER_ACTIVITY : 1);
     const inFlight = new Map<number, Promise<void>>();
-    // A batch without images is a few milliseconds of work: keep more of them in flight.
-    const window =
-      !input.code.withImages && patched(WIDE_CSV_WINDOW)
-        ? options.batchWindow * CSV_WINDOW_FACTOR
-        : options.batchWindow;
     let stopScheduling = false;
 
-    const launch = (batchNumber: number) => {
-      const { firstSequence, count } = batchBounds(input.quantity, batchNumber);
-      const running = codegen.generateBatch
-        .executeWithOptions({ summary: `batch ${batchNumber} of ${total}` }, [
-          {
-            workorderId: input.workorderId,
-            batchNumber,
-            firstSequence,
-            count,
-            code: input.code,
-            printer: snapshot.printer,
-          },
-        ])
-        .then(async (ref) => {
-          batches.set(ref.batchNumber, ref);
-          await change((s) => {
-            s.progress.batchesCompleted = batches.size;
-            s.progress.codesGenerated = [...batches.values()].reduce((sum, b) => sum + b.count, 0);
-          });
-        })
-        .finally(() => inFlight.delete(batchNumber));
-      inFlight.set(batchNumber, running);
+    const generated = async (refs: BatchRef[]) => {
+      for (const ref of refs) batches.set(ref.batchNumber, ref);
+      const progress = (s: WorkorderSnapshot) => {
+        s.progress.batchesCompleted = batches.size;
+        s.progress.codesGenerated = [...batches.values()].reduce((sum, b) => sum + b.count, 0);
+      };
+      if (queued) {
+        apply(progress);
+        recordProgressBehind();
+      } else {
+        await change(progress);
+      }
+    };
+
+    const launch = (group: number[]) => {
+      const first = group[0];
+      const last = group[group.length - 1];
+      const common = { workorderId: input.workorderId, code: input.code, printer: snapshot.printer };
+      const running = (
+        grouped
+          ? codegen.generateBatches.executeWithOptions(
+              {
+                summary:
+                  first === last ? `batch ${first} of ${total}` : `batches ${first}–${last} of ${total}`,
+              },
+              [
+                {
+                  ...common,
+                  batches: group.map((n) => ({ batchNumber: n, ...batchBounds(input.quantity, n) })),
+                },
+              ],
+            )
+          : codegen.generateBatch
+              .executeWithOptions({ summary: `batch ${first} of ${total}` }, [
+                { ...common, batchNumber: first, ...batchBounds(input.quantity, first) },
+              ])
+              .then((ref) => [ref])
+      )
+        .then(generated)
+        .finally(() => inFlight.delete(first));
+      inFlight.set(first, running);
     };
 
     try {
       while (todo.length > 0 || inFlight.size > 0) {
         while (!stopScheduling && todo.length > 0 && inFlight.size < window) {
-          launch(todo.shift() as number);
+          launch(todo.shift() as number[]);
         }
         await Promise.race(inFlight.values());
         if (shouldContinueAsNew()) stopScheduling = true;
@@ -303,6 +380,8 @@ export async function workorderWorkflow(
         await Promise.allSettled(inFlight.values());
       }
       throw err;
+    } finally {
+      await progressRecorded();
     }
   }
 
