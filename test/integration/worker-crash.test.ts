@@ -1,6 +1,8 @@
 /**
  * A worker killed with SIGKILL in the middle of a batch: after a new worker starts, the workorder
  * completes with exactly the codes and zip an uninterrupted run makes, and no batch counts twice.
+ * Once for an order with images (one batch per activity), once for a CSV-only order (five batches
+ * per generateBatches activity, killed between or inside them).
  */
 import { createHash } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
@@ -61,4 +63,46 @@ test('a worker killed mid-batch leaves a workorder that completes after restart 
   const reference = await regenerateZip(stack.env, id);
   const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
   expect(sha(download.data)).toBe(sha(reference));
+}, 400_000);
+
+test('a worker killed while CSV-only batches run leaves an order that completes with the same zip', async () => {
+  const quantity = 1_000_001; // 101 batches: 21 generateBatches activities, two in flight
+  const brand = stack.brand('Big Crash Brand');
+  const template = stack.sidTemplate(brand.company.id, 'T');
+  const created = await brand.client.post('/api/v2/workorders/create-from-template/', {
+    template: template.id,
+    quantity,
+  });
+  expect(created.status).toBe(201);
+  const id = created.body.id as number;
+
+  const progress = await brand.client.waitFor(
+    id,
+    (w) => (w.progress as { batches_completed: number }).batches_completed >= 5,
+    120_000,
+  );
+  stack.killWorker();
+  expect((progress.progress as { batches_completed: number }).batches_completed).toBeLessThan(101);
+  await stack.startWorker();
+
+  const done = await brand.client.waitFor(id, (w) => w.state === 'completed', 180_000);
+  expect(done.progress).toEqual({ codes_generated: quantity, batches_completed: 101, batches_total: 101 });
+
+  const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS });
+  try {
+    const history = await new Client({ connection }).workflow.getHandle(`workorder-${id}`).fetchHistory();
+    const events = history.events ?? [];
+    const grouped = events.filter(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'generateBatches',
+    );
+    expect(grouped).toHaveLength(21);
+    const retried = events.filter((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1);
+    expect(retried.length).toBeGreaterThanOrEqual(1); // the killed activity ran again on the new worker
+  } finally {
+    await connection.close();
+  }
+
+  const download = await brand.client.bytes(`/api/v2/workorders/${id}/download/`);
+  expect(download.status).toBe(200);
+  expect(download.data.equals(await regenerateZip(stack.env, id))).toBe(true);
 }, 400_000);
