@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql, SqliteDialect, type RawBuilder } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from './migrations';
+import { withStatementCache } from './statement-cache';
 import type { Database } from './schema';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -28,7 +29,7 @@ export async function openStore(databaseUrl: string): Promise<Store> {
     sqlite.pragma('busy_timeout = 10000');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('synchronous = NORMAL');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     await migrateToLatest(db as Kysely<unknown>, 'sqlite');
     return { db, dialect: 'sqlite', close: () => db.destroy() };
   }
