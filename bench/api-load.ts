@@ -1,4 +1,9 @@
-/** Closed-loop load: N clients on loopback, each sending its next request when the last returns. */
+/**
+ * Closed-loop load: N clients on loopback, each sending its next request when the last returns.
+ * The clients run in a child process of their own (`loadInChild`), like a separate load tool, so
+ * the benchmark's own heap (minutes of rendering and zips) does not pause the measured requests.
+ */
+import { spawn } from 'node:child_process';
 import { percentile } from './stats';
 
 export interface LoadFigures {
@@ -42,4 +47,59 @@ export async function closedLoop(
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
   };
+}
+
+/** One request, repeated by every client: the whole response body is read, as a client would. */
+export interface LoadSpec {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  okStatus: number;
+  clients: number;
+  seconds: number;
+  /** A first, unmeasured run, so connections and the server's code paths are warm. */
+  warmUpSeconds: number;
+  /** Measured runs, one after the other. */
+  runs: number;
+}
+
+async function runSpec(spec: LoadSpec): Promise<LoadFigures[]> {
+  const once = async () => {
+    const res = await fetch(spec.url, { method: spec.method, headers: spec.headers, body: spec.body });
+    await res.text();
+    return res.status;
+  };
+  await closedLoop(spec.clients, spec.warmUpSeconds, once, spec.okStatus);
+  const figures: LoadFigures[] = [];
+  for (let run = 0; run < spec.runs; run++) {
+    figures.push(await closedLoop(spec.clients, spec.seconds, once, spec.okStatus));
+  }
+  return figures;
+}
+
+/** Runs the load from a fresh Node process and returns the figures of each measured run. */
+export function loadInChild(spec: LoadSpec): Promise<LoadFigures[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [__filename, JSON.stringify(spec)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out) as LoadFigures[])
+        : reject(new Error(`load client exited ${code}`)),
+    );
+  });
+}
+
+if (require.main === module) {
+  runSpec(JSON.parse(process.argv[2]) as LoadSpec)
+    .then((figures) => process.stdout.write(JSON.stringify(figures)))
+    .catch((err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    });
 }

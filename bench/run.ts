@@ -8,19 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { CodePermutation } from '../src/codes/permutation';
-import { closedLoop, type LoadFigures } from './api-load';
+import { loadInChild, type LoadFigures } from './api-load';
 import { bareWorkorder } from './bare';
 import { benchRendering, type RenderFigures } from './render';
 import { BenchStack, startTemporal } from './stack';
 import { log, median, repeat, round } from './stats';
-import {
-  api,
-  createWorkorder,
-  workflowHistories,
-  workorderEndToEnd,
-  type Auth,
-  type RunHistory,
-} from './workorders';
+import { workflowHistories, workorderEndToEnd, type Auth, type RunHistory } from './workorders';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
@@ -80,12 +73,21 @@ async function scale(
 async function apiLoad(stack: BenchStack, auth: Auth): Promise<{ get: LoadFigures; create: LoadFigures }> {
   await stack.restartWorker();
   const { id } = await workorderEndToEnd(stack, auth, 10);
-  const getOnce = async () => (await api(stack, auth, 'GET', `/api/v2/workorders/${id}/`)).status;
-  await closedLoop(CLIENTS, 1, getOnce, 200);
-  const gets = await repeat(RUNS, async () => closedLoop(CLIENTS, LOAD_SECONDS, getOnce, 200));
-  const creates = await repeat(RUNS, async () =>
-    closedLoop(CLIENTS, LOAD_SECONDS, async () => (await createWorkorder(stack, auth, 1)).status, 201),
-  );
+  const headers = { Authorization: `UAT ${auth.token}`, 'Content-Type': 'application/json' };
+  const common = { headers, clients: CLIENTS, seconds: LOAD_SECONDS, warmUpSeconds: 1, runs: RUNS };
+  const gets = await loadInChild({
+    ...common,
+    url: `${stack.baseUrl}/api/v2/workorders/${id}/`,
+    method: 'GET',
+    okStatus: 200,
+  });
+  const creates = await loadInChild({
+    ...common,
+    url: `${stack.baseUrl}/api/v2/workorders/create-from-template/`,
+    method: 'POST',
+    body: JSON.stringify({ template: auth.templateId, quantity: '1' }),
+    okStatus: 201,
+  });
   const pick = (all: LoadFigures[]): LoadFigures => ({
     requests: median(all.map((f) => f.requests)),
     errors: Math.max(...all.map((f) => f.errors)),
