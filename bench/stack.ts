@@ -8,7 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startDevServer, type DevServer } from '../scripts/lib/dev-server';
+import { startThrowawayDevServer, type DevServer } from '../scripts/lib/dev-server';
 import { findTemporalCli } from '../scripts/lib/temporal-cli';
 import { freePort } from '../scripts/lib/free-port';
 
@@ -17,20 +17,7 @@ const DIST = path.join(ROOT, 'dist/src');
 
 export async function startTemporal(): Promise<{ server: DevServer; dir: string }> {
   const cli = await findTemporalCli({ explicitPath: process.env.TEMPORAL_CLI_PATH, projectDir: ROOT });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-temporal-'));
-  const port = await freePort();
-  let uiPort = await freePort();
-  while (uiPort === port) uiPort = await freePort();
-  const server = await startDevServer({
-    cliPath: cli.path,
-    dbFile: path.join(dir, 'temporal.db'),
-    port,
-    uiPort,
-    namespace: 'default',
-    headless: true,
-    logFile: path.join(dir, 'temporal-server.log'),
-  });
-  return { server, dir };
+  return startThrowawayDevServer(cli.path, 'bench-temporal-');
 }
 
 export class BenchStack {

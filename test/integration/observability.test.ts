@@ -8,9 +8,8 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
-import { startDevServer, type DevServer } from '../../scripts/lib/dev-server';
+import { startThrowawayDevServer, type DevServer } from '../../scripts/lib/dev-server';
 import { findTemporalCli } from '../../scripts/lib/temporal-cli';
 import { loadConfig } from '../../src/config';
 import { ApiClient, freePort, sleep, Stack } from '../support/stack';
@@ -82,20 +81,7 @@ async function ownTemporalServer(): Promise<{ server: DevServer; dir: string }> 
     projectDir: path.resolve(__dirname, '../..'),
     log: () => undefined,
   });
-  const port = await freePort();
-  let uiPort = await freePort();
-  while (uiPort === port) uiPort = await freePort();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'workorder-observability-'));
-  const server = await startDevServer({
-    cliPath: cli.path,
-    dbFile: path.join(dir, 'temporal.db'),
-    port,
-    uiPort,
-    namespace: 'default',
-    headless: true,
-    logFile: path.join(dir, 'temporal-server.log'),
-  });
-  return { server, dir };
+  return startThrowawayDevServer(cli.path, 'workorder-observability-');
 }
 
 beforeAll(async () => {
