@@ -1,7 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, sql, SqliteDialect, type RawBuilder } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  sql,
+  SqliteDialect,
+  type RawBuilder,
+  type Selectable,
+  type SelectQueryBuilder,
+} from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from './migrations';
 import { withStatementCache } from './statement-cache';
@@ -67,4 +75,32 @@ export function containsAny(columns: string[], search: string): RawBuilder<boole
   const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const tests = columns.map((column) => sql`lower(${sql.ref(column)}) like lower(${pattern}) escape '\\'`);
   return sql<boolean>`(${sql.join(tests, sql` or `)})`;
+}
+
+/** A page of a list: `-` before the column orders descending; ties broken by id. */
+export interface PageRequest {
+  ordering: 'id' | '-id' | 'creation_date' | '-creation_date';
+  limit: number;
+  offset: number;
+}
+
+/** One page of the filtered rows and the count of all of them, for the paged list endpoints. */
+export async function orderedPage<T extends 'workorders' | 'products'>(
+  filtered: SelectQueryBuilder<Database, T, object>,
+  page: PageRequest,
+): Promise<{ rows: Selectable<Database[T]>[]; count: number }> {
+  const column = page.ordering.replace('-', '');
+  const direction = page.ordering.startsWith('-') ? sql`desc` : sql`asc`;
+  const [rows, total] = await Promise.all([
+    filtered
+      .selectAll()
+      .orderBy(sql`${sql.ref(column)} ${direction}`)
+      .orderBy(sql`${sql.ref('id')} ${direction}`)
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute(),
+    filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  // selectAll() over a generic table has a type TypeScript cannot reduce; it is the table row.
+  return { rows: rows as unknown as Selectable<Database[T]>[], count: Number(total.n) };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { containsAny, nowIso } from './database';
+import { containsAny, nowIso, orderedPage, type PageRequest } from './database';
 import type { Database, ProductRow } from './schema';
 
 export interface NewProduct {
@@ -20,13 +20,10 @@ export type ProductChanges = Partial<
   Pick<ProductRow, 'brand_id' | 'sku' | 'name' | 'label' | 'description' | 'client_url' | 'image_key'>
 >;
 
-export interface ProductFilter {
+export interface ProductFilter extends PageRequest {
   isArchived: boolean;
   skuExact?: string;
   search?: string;
-  ordering: 'id' | '-id' | 'creation_date' | '-creation_date';
-  limit: number;
-  offset: number;
 }
 
 /** Codes of a product, counted from its workorders (CONTRACT: canceled workorders' codes are void). */
@@ -122,19 +119,7 @@ export function productRepository(db: Kysely<Database>) {
       let q = ofCompany(companyId).where('is_archived', '=', f.isArchived ? 1 : 0);
       if (f.skuExact !== undefined) q = q.where('sku', '=', f.skuExact);
       if (f.search) q = q.where(containsAny(['sku', 'name', 'description'], f.search));
-      const column = f.ordering.replace('-', '') as 'id' | 'creation_date';
-      const direction = f.ordering.startsWith('-') ? 'desc' : 'asc';
-      const [rows, total] = await Promise.all([
-        q
-          .selectAll()
-          .orderBy(column, direction)
-          .orderBy('id', direction)
-          .limit(f.limit)
-          .offset(f.offset)
-          .execute(),
-        q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-      ]);
-      return { rows, count: Number(total.n) };
+      return orderedPage(q, f);
     },
 
     /**

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { CodegenStatus, WorkorderSnapshot, WorkorderState } from '../shared/workorder';
-import { containsAny, nowIso } from './database';
+import { containsAny, nowIso, orderedPage, type PageRequest } from './database';
 import type { Database, WorkorderRow, WorkorderTable } from './schema';
 
 export interface NewWorkorder {
@@ -30,13 +30,10 @@ export interface Viewer {
   companyType: 'brand_owner' | 'printing_partner';
 }
 
-export interface ListFilter {
+export interface ListFilter extends PageRequest {
   isArchived: boolean;
   search?: string;
   state?: WorkorderState;
-  ordering: 'id' | '-id' | 'creation_date' | '-creation_date';
-  limit: number;
-  offset: number;
 }
 
 /** Takes `count` numbers from a named counter; returns the first. Runs inside the caller's transaction. */
@@ -146,19 +143,7 @@ export function workorderRepository(db: Kysely<Database>) {
       let q = visible(viewer).where('is_archived', '=', f.isArchived ? 1 : 0);
       if (f.state) q = q.where('state', '=', f.state);
       if (f.search) q = q.where(containsAny(['reference', 'remarks'], f.search));
-      const column = f.ordering.replace('-', '') as 'id' | 'creation_date';
-      const direction = f.ordering.startsWith('-') ? 'desc' : 'asc';
-      const [rows, total] = await Promise.all([
-        q
-          .selectAll()
-          .orderBy(column, direction)
-          .orderBy('id', direction)
-          .limit(f.limit)
-          .offset(f.offset)
-          .execute(),
-        q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-      ]);
-      return { rows, count: Number(total.n) };
+      return orderedPage(q, f);
     },
 
     async referenceTaken(companyId: number, reference: string): Promise<boolean> {
