@@ -61,18 +61,7 @@ export function encodeQrPng(modules: ModuleMatrix, layout: PngLayout): Buffer {
     }
   }
 
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(width, 4);
-  header[8] = BIT_DEPTH;
-  header[9] = GRAYSCALE;
-  // Bytes 10–12: compression 0, filter method 0, no interlace.
-  return Buffer.concat([
-    PNG_SIGNATURE,
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(raw, DEFLATE_OPTIONS)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
+  return grayscalePng(width, width, raw);
 }
 
 /** A 1-bit grayscale PNG of any bitmap (1 = dark), encoded like encodeQrPng: same input, same bytes. */
@@ -86,11 +75,17 @@ export function encodeBitmapPng(bitmap: { width: number; height: number; data: U
     raw[line] = FILTER_NONE;
     for (let x = 0; x < width; x++) if (data[y * width + x]) raw[line + 1 + (x >> 3)] &= ~(0x80 >> (x & 7));
   }
+  return grayscalePng(width, height, raw);
+}
+
+/** The PNG around filtered 1-bit scanlines: signature, IHDR, one deflated IDAT, IEND. */
+function grayscalePng(width: number, height: number, raw: Buffer): Buffer {
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
   header[8] = BIT_DEPTH;
   header[9] = GRAYSCALE;
+  // Bytes 10–12: compression 0, filter method 0, no interlace.
   return Buffer.concat([
     PNG_SIGNATURE,
     chunk('IHDR', header),
