@@ -5,12 +5,44 @@
  * per generateBatches activity, killed between or inside them).
  */
 import { createHash } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { regenerateZip } from '../support/regenerate';
 import { Stack, sleep } from '../support/stack';
 
 const QUANTITY = 40_000;
 let stack: Stack;
+
+/** Activities of this type the server counts as started (handed to a worker, not yet finished). */
+async function startedActivities(handle: WorkflowHandle, type: string): Promise<number> {
+  const { raw } = await handle.describe();
+  return (raw.pendingActivities ?? []).filter(
+    (a) =>
+      a.activityType?.name === type &&
+      a.state === temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+  ).length;
+}
+
+/**
+ * kill -9 the worker while an activity of `type` runs. Batches finish in tens of milliseconds, so a
+ * kill can land in the gap between two activities; then the worker is started again and the kill
+ * retried, until the server still counts an activity as started a moment after the kill: that
+ * activity was interrupted and must be retried on the next worker. Returns with the worker down.
+ */
+async function killWhileActivityRuns(handle: WorkflowHandle, type: string): Promise<void> {
+  for (let tries = 0; tries < 10; tries++) {
+    const deadline = Date.now() + 60_000;
+    while ((await startedActivities(handle, type)) === 0) {
+      if (Date.now() > deadline) throw new Error(`no ${type} activity started within 60 s`);
+      await sleep(20);
+    }
+    stack.killWorker();
+    await sleep(1000); // let a completion the worker sent just before dying reach the server
+    if ((await startedActivities(handle, type)) > 0) return;
+    await stack.startWorker();
+  }
+  throw new Error(`ten kills in a row missed every running ${type} activity`);
+}
 
 beforeAll(async () => {
   // One render thread and one batch at a time, so the kill lands while a batch is in flight.
@@ -37,9 +69,9 @@ test('a worker killed mid-batch leaves a workorder that completes after restart 
     120_000,
   );
   expect(progress.state).toBe('new');
-  await sleep(300); // into the next batch
-  stack.killWorker();
-  await sleep(1000);
+  const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS });
+  const handle = new Client({ connection }).workflow.getHandle(`workorder-${id}`);
+  await killWhileActivityRuns(handle, 'generateBatch');
   const whileDown = await brand.client.get(`/api/v2/workorders/${id}/`);
   expect(whileDown.status).toBe(200); // served from the database while no worker answers queries
   await stack.startWorker();
@@ -47,9 +79,8 @@ test('a worker killed mid-batch leaves a workorder that completes after restart 
   const done = await brand.client.waitFor(id, (w) => w.state === 'completed', 180_000);
   expect(done.progress).toEqual({ codes_generated: QUANTITY, batches_completed: 4, batches_total: 4 });
 
-  const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS });
   try {
-    const history = await new Client({ connection }).workflow.getHandle(`workorder-${id}`).fetchHistory();
+    const history = await handle.fetchHistory();
     const retried = (history.events ?? []).filter(
       (e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1,
     );
@@ -81,16 +112,17 @@ test('a worker killed while CSV-only batches run leaves an order that completes 
     (w) => (w.progress as { batches_completed: number }).batches_completed >= 5,
     120_000,
   );
-  stack.killWorker();
   expect((progress.progress as { batches_completed: number }).batches_completed).toBeLessThan(101);
+  const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS });
+  const handle = new Client({ connection }).workflow.getHandle(`workorder-${id}`);
+  await killWhileActivityRuns(handle, 'generateBatches');
   await stack.startWorker();
 
   const done = await brand.client.waitFor(id, (w) => w.state === 'completed', 180_000);
   expect(done.progress).toEqual({ codes_generated: quantity, batches_completed: 101, batches_total: 101 });
 
-  const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS });
   try {
-    const history = await new Client({ connection }).workflow.getHandle(`workorder-${id}`).fetchHistory();
+    const history = await handle.fetchHistory();
     const events = history.events ?? [];
     const grouped = events.filter(
       (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'generateBatches',
