@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startThrowawayDevServer, type DevServer } from '../scripts/lib/dev-server';
 import { findTemporalCli } from '../scripts/lib/temporal-cli';
-import { freePort } from '../scripts/lib/free-port';
+import { freePort } from '../src/free-port';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DIST = path.join(ROOT, 'dist/src');

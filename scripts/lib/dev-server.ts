@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
-import { freePort } from './free-port';
+import { freePort } from '../../src/free-port';
 
 export interface DevServerOptions {
   cliPath: string;

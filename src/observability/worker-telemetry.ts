@@ -1,8 +1,8 @@
 import http from 'node:http';
-import net from 'node:net';
 import type { LogLevel, LogMetadata, Logger as SdkLogger } from '@temporalio/common';
 import { Runtime } from '@temporalio/worker';
 import type { Config } from '../config';
+import { freePort } from '../free-port';
 import type { Logger } from './logger';
 import type { WorkerMetrics } from './worker-metrics';
 
@@ -35,17 +35,6 @@ export class PinoSdkLogger implements SdkLogger {
   }
 }
 
-async function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * Installs the Temporal Runtime before any connection is made. With metrics on, the SDK's
  * Prometheus exporter listens on a private loopback port; the worker's endpoint (serveWorkerEndpoints)
@@ -53,7 +42,7 @@ async function freeLoopbackPort(): Promise<number> {
  * Returns the URL of the SDK's exporter, if any.
  */
 export async function installWorkerRuntime(config: Config, logger: Logger): Promise<string | undefined> {
-  const sdkPort = config.workerMetricsPort > 0 ? await freeLoopbackPort() : undefined;
+  const sdkPort = config.workerMetricsPort > 0 ? await freePort() : undefined;
   Runtime.install({
     logger: new PinoSdkLogger(logger),
     telemetryOptions: {

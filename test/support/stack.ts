@@ -12,7 +12,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { loadConfig } from '../../src/config';
 import { openStore } from '../../src/store';
-import { freePort } from '../../scripts/lib/free-port';
+import { freePort } from '../../src/free-port';
 
 export { freePort };
 
