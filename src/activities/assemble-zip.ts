@@ -7,7 +7,7 @@ import type { ArtifactRef, BatchRef } from '../shared/workorder';
 import { batchKeys, unpackImages, zipKey, type ArtifactStore } from '../storage/artifacts';
 import type { Repositories } from '../store';
 import type { AssembleZipInput } from './types';
-import { ZipWriter } from './zip-writer';
+import { ZipWriter } from '../zip/zip-writer';
 
 export interface ZipDeps {
   artifacts: ArtifactStore;
