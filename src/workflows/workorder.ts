@@ -16,7 +16,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Duration, SignalDefinition, UpdateDefinition } from '@temporalio/common';
-import type { WorkorderActivities, WorkorderEmailEvent } from '../activities/types';
+import type { CodegenActivities, OrchestrationActivities, WorkorderEmailEvent } from '../activities/types';
 import * as messages from '../shared/messages';
 import { WorkorderArchivedKey, WorkorderStateKey } from '../shared/search-attributes';
 import {
@@ -64,7 +64,7 @@ export async function workorderWorkflow(
   input: WorkorderInput,
   options: WorkflowOptions,
 ): Promise<WorkorderSnapshot> {
-  const codegen = proxyActivities<WorkorderActivities>({
+  const codegen = proxyActivities<CodegenActivities>({
     taskQueue: options.codegenTaskQueue,
     startToCloseTimeout: '15 minutes',
     heartbeatTimeout: '20 seconds',
@@ -77,13 +77,13 @@ export async function workorderWorkflow(
       maximumAttempts: 5,
     },
   });
-  const mail = proxyActivities<WorkorderActivities>({
+  const mail = proxyActivities<OrchestrationActivities>({
     startToCloseTimeout: '1 minute',
     scheduleToCloseTimeout: '7 days',
     // An SMTP outage only delays mail; it never fails the workorder.
     retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
   });
-  const local = proxyLocalActivities<WorkorderActivities>({
+  const local = proxyLocalActivities<OrchestrationActivities>({
     startToCloseTimeout: '15 seconds',
     retry: { initialInterval: '500 milliseconds', maximumInterval: '10 seconds' },
   });
