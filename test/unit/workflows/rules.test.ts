@@ -40,7 +40,7 @@ function snapshot(overrides: Partial<WorkorderSnapshot> = {}): WorkorderSnapshot
 }
 
 /** The refusal `check` throws, as { type, message }; undefined when it accepts. */
-function refusal(check: () => void): { type: string | undefined; message: string } | undefined {
+function refusal(check: () => void): { type?: string | null; message: string } | undefined {
   try {
     check();
     return undefined;
