@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Duration } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { activitiesByQueue, createActivities } from './activities';
+import { createCodegenActivities, createOrchestrationActivities } from './activities';
 import { CodePermutation } from './codes/permutation';
 import { createRenderPool } from './codes/render-pool';
 import { deriveSecureGraphicKey } from './codes/secure-graphic';
@@ -62,17 +62,6 @@ export async function runWorker(
       from: config.mailFrom,
     }),
   );
-  const activities = createActivities({
-    repos,
-    artifacts: createLocalArtifactStore(config.artifactsDir),
-    mailer,
-    renderPool,
-    permutation: new CodePermutation(secrets.codeKey),
-    secureGraphicKey: deriveSecureGraphicKey(secrets.codeKey),
-    publicUrl: config.publicUrl,
-    generator: GENERATOR,
-  });
-  const queues = activitiesByQueue(activities);
 
   const connection = await NativeConnection.connect({ address: temporalAddress(config) });
   try {
@@ -81,7 +70,7 @@ export async function runWorker(
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       ...workflowSource(),
-      activities: queues.orchestration,
+      activities: createOrchestrationActivities({ repos, mailer, publicUrl: config.publicUrl }),
       interceptors: { activity: [metrics.activityInterceptors] },
       shutdownGraceTime: config.workerShutdownGrace as Duration,
     });
@@ -90,7 +79,14 @@ export async function runWorker(
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.codegenTaskQueue,
-      activities: queues.codegen,
+      activities: createCodegenActivities({
+        repos,
+        artifacts: createLocalArtifactStore(config.artifactsDir),
+        renderPool,
+        permutation: new CodePermutation(secrets.codeKey),
+        secureGraphicKey: deriveSecureGraphicKey(secrets.codeKey),
+        generator: GENERATOR,
+      }),
       // Image batches queue on the render pool; CSV-only activities (five light batches each) run
       // several at once.
       maxConcurrentActivityTaskExecutions: Math.max(2, config.batchWindow) * 4,

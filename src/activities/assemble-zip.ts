@@ -7,7 +7,7 @@ import type { ArtifactRef, BatchRef } from '../shared/workorder';
 import { batchKeys, unpackImages, zipKey, type ArtifactStore } from '../storage/artifacts';
 import type { Repositories } from '../store';
 import type { AssembleZipInput } from './types';
-import { ZipWriter } from './zip-writer';
+import { ZipWriter } from '../zip/zip-writer';
 
 export interface ZipDeps {
   artifacts: ArtifactStore;
@@ -67,8 +67,9 @@ export interface ZipContent {
 
 /**
  * Writes workorder-<id>.zip from the batches in the artifact store: codes.csv, files.csv,
- * manifest.json, then codes/ (CONTRACT §9). Two passes over the CSV parts (digests for the
- * manifest, then the entries), so memory holds one part or one batch of images, at any order size.
+ * manifest.json, then codes/ (docs/product.md, The download). Two passes over the CSV parts
+ * (digests for the manifest, then the entries), so memory holds one part or one batch of images,
+ * at any order size.
  * `progress` is called often (per part and per batch of images): the activity heartbeats there.
  */
 export async function writeWorkorderZip(
@@ -114,7 +115,10 @@ export async function writeWorkorderZip(
   });
 }
 
-/** Packs codes.csv, files.csv, manifest.json and codes/ into workorder-<id>.zip (CONTRACT §9). */
+/**
+ * Packs codes.csv, files.csv, manifest.json and codes/ into workorder-<id>.zip (docs/product.md,
+ * The download).
+ */
 export async function assembleZip(deps: ZipDeps, input: AssembleZipInput): Promise<ArtifactRef> {
   const ctx = Context.current();
   const workorder = await deps.repos.workorders.byId(input.workorderId);

@@ -1,41 +1,28 @@
-import type { CodePermutation } from '../codes/permutation';
-import type { RenderPool } from '../codes/render-pool';
-import type { Mailer } from '../mail/mailer';
-import { workorderPrefix, type ArtifactStore } from '../storage/artifacts';
-import type { Repositories } from '../store';
-import { assembleZip } from './assemble-zip';
-import { sendWorkorderEmail } from './email';
-import { generateBatch, generateBatches } from './generate-batch';
-import type { WorkorderActivities } from './types';
+import { workorderPrefix } from '../storage/artifacts';
+import { assembleZip, type ZipDeps } from './assemble-zip';
+import { sendWorkorderEmail, type EmailDeps } from './email';
+import { generateBatch, generateBatches, type BatchDeps } from './generate-batch';
+import type { CodegenActivities, OrchestrationActivities } from './types';
 
-export interface ActivityDeps {
-  repos: Repositories;
-  artifacts: ArtifactStore;
-  mailer: Mailer;
-  renderPool: RenderPool;
-  permutation: CodePermutation;
-  /** Key of SSC secure graphics, derived from the code key; the code key itself stays out. */
-  secureGraphicKey?: Buffer;
-  publicUrl: string;
-  generator: { name: string; version: string };
-}
+export type CodegenDeps = BatchDeps & ZipDeps;
+export type OrchestrationDeps = EmailDeps;
 
-/** The activities bound to their dependencies; the worker registers these. */
-export function createActivities(deps: ActivityDeps): WorkorderActivities {
+/** The code-generation queue's activities bound to their dependencies; its worker registers these. */
+export function createCodegenActivities(deps: CodegenDeps): CodegenActivities {
   return {
     generateBatch: (input) => generateBatch(deps, input),
     generateBatches: (input) => generateBatches(deps, input),
     assembleZip: (input) => assembleZip(deps, input),
     removeArtifacts: ({ workorderId }) => deps.artifacts.removePrefix(workorderPrefix(workorderId)),
+  };
+}
+
+/** The workflow queue's activities bound to their dependencies; the workflow's worker registers these. */
+export function createOrchestrationActivities(deps: OrchestrationDeps): OrchestrationActivities {
+  return {
     sendWorkorderEmail: (input) => sendWorkorderEmail(deps, input),
     recordSnapshot: async (snapshot) => {
       await deps.repos.workorders.recordSnapshot(snapshot);
     },
   };
-}
-
-/** Activities per task queue: code generation scales on its own queue. */
-export function activitiesByQueue(all: WorkorderActivities) {
-  const { generateBatch, generateBatches, assembleZip, removeArtifacts, ...orchestration } = all;
-  return { codegen: { generateBatch, generateBatches, assembleZip, removeArtifacts }, orchestration };
 }

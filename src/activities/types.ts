@@ -41,12 +41,20 @@ export interface SendEmailInput {
   event: WorkorderEmailEvent;
 }
 
-/** The activities the workflow calls; workflows import this type only. */
-export interface WorkorderActivities {
+/**
+ * Activities of the code-generation task queue, served by a worker of their own so generation
+ * scales apart from orchestration. Workflows import these types only.
+ */
+export interface CodegenActivities {
   generateBatch(input: GenerateBatchInput): Promise<BatchRef>;
   generateBatches(input: GenerateBatchesInput): Promise<BatchRef[]>;
   assembleZip(input: AssembleZipInput): Promise<ArtifactRef>;
   removeArtifacts(input: { workorderId: number }): Promise<void>;
+}
+
+/** Activities of the workflow's own task queue: partner email, and the database record of a snapshot. */
+export interface OrchestrationActivities {
   sendWorkorderEmail(input: SendEmailInput): Promise<void>;
+  /** Run as a local activity: the workflow keeps its database row current at each change. */
   recordSnapshot(snapshot: WorkorderSnapshot): Promise<void>;
 }

@@ -4,10 +4,10 @@ import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { GenerateBatchesInput, GenerateBatchInput } from '../activities/types';
 import type { Mailer } from '../mail/mailer';
+import { workorderIdOfWorkflow } from '../shared/workorder';
 
 /** Seconds; a 10,000-code batch with images takes seconds, without images well under one. */
 const BATCH_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300, 900];
-const WORKFLOW_ID = /^workorder-(\d+)$/;
 
 export interface WorkerMetrics {
   registry: Registry;
@@ -26,10 +26,9 @@ function outcomeOf(err: unknown): 'failed' | 'canceled' {
   return err instanceof CancelledFailure ? 'canceled' : 'failed';
 }
 
-/** Every workorder activity runs for the workflow `workorder-<id>`; the id is read from there. */
+/** Every workorder activity runs for its workorder's workflow; the id is read from there. */
 function workorderIdOf(ctx: Context): number | undefined {
-  const match = WORKFLOW_ID.exec(ctx.info.workflowExecution?.workflowId ?? '');
-  return match ? Number(match[1]) : undefined;
+  return workorderIdOfWorkflow(ctx.info.workflowExecution?.workflowId ?? '');
 }
 
 /** Codes a code-generation activity writes; undefined for the other activities. */

@@ -12,13 +12,22 @@ export const WorkorderReferenceKey = defineSearchAttributeKey(
 );
 export const WorkorderArchivedKey = defineSearchAttributeKey('WorkorderArchived', SearchAttributeType.BOOL);
 
-/** Name and type of each, as `temporal server start-dev --search-attribute NAME=Type` takes them. */
-export const SEARCH_ATTRIBUTES: ReadonlyArray<{ name: string; type: 'Int' | 'Keyword' | 'Bool' }> = [
-  { name: 'WorkorderId', type: 'Int' },
-  { name: 'CompanyId', type: 'Int' },
-  { name: 'PrintingPartnerId', type: 'Int' },
-  { name: 'WorkorderState', type: 'Keyword' },
-  { name: 'WorkorderType', type: 'Keyword' },
-  { name: 'WorkorderReference', type: 'Keyword' },
-  { name: 'WorkorderArchived', type: 'Bool' },
+const KEYS = [
+  WorkorderIdKey,
+  CompanyIdKey,
+  PrintingPartnerIdKey,
+  WorkorderStateKey,
+  WorkorderTypeKey,
+  WorkorderReferenceKey,
+  WorkorderArchivedKey,
 ];
+
+/** The type names `temporal server start-dev --search-attribute NAME=Type` takes. */
+const CLI_TYPE_NAMES = { INT: 'Int', KEYWORD: 'Keyword', BOOL: 'Bool' } as const;
+type CliTypeName = (typeof CLI_TYPE_NAMES)[keyof typeof CLI_TYPE_NAMES];
+
+/** Every key above, by name and CLI type name: what a namespace must have registered. */
+export const SEARCH_ATTRIBUTES: ReadonlyArray<{ name: string; type: CliTypeName }> = KEYS.map((key) => ({
+  name: key.name,
+  type: CLI_TYPE_NAMES[key.type],
+}));

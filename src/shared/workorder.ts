@@ -4,8 +4,19 @@
  */
 export const WORKFLOW_TYPE = 'workorderWorkflow';
 
+const WORKFLOW_ID_PREFIX = 'workorder-';
+
+/** A workorder's workflow id: the one place its format is written. */
 export function workflowIdFor(workorderId: number): string {
-  return `workorder-${workorderId}`;
+  return `${WORKFLOW_ID_PREFIX}${workorderId}`;
+}
+
+/** The workorder whose workflow id this is, or undefined for any id workflowIdFor does not make. */
+export function workorderIdOfWorkflow(workflowId: string): number | undefined {
+  const workorderId = Number(workflowId.slice(WORKFLOW_ID_PREFIX.length));
+  return Number.isSafeInteger(workorderId) && workflowIdFor(workorderId) === workflowId
+    ? workorderId
+    : undefined;
 }
 
 export type WorkorderType = 'SID' | 'SSC';
@@ -29,7 +40,7 @@ export const Codegen = {
 } as const;
 export type CodegenStatus = (typeof Codegen)[keyof typeof Codegen];
 
-/** Codes per batch activity (CONTRACT §8). */
+/** Codes per batch activity (docs/product.md, Codes). */
 export const BATCH_SIZE = 10_000;
 /** Up to this many codes a workorder gets one PNG per code; above it, one sample image. */
 export const IMAGE_LIMIT = 100_000;

@@ -7,7 +7,10 @@ import {
   type WorkorderType,
 } from '../shared/workorder';
 
-/** The lifecycle rules of CONTRACT §7: each throws an InvalidState failure (HTTP 409) when refused. */
+/**
+ * The lifecycle rules (docs/product.md, Lifecycle): each throws an InvalidState failure (HTTP 409)
+ * when refused.
+ */
 function refuse(message: string): never {
   throw ApplicationFailure.create({ type: INVALID_STATE, message, nonRetryable: true });
 }

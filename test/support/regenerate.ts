@@ -6,12 +6,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { createActivities } from '../../src/activities';
+import { createCodegenActivities } from '../../src/activities';
 import { workorderInput } from '../../src/api/workflow-start';
 import { CodePermutation } from '../../src/codes/permutation';
 import { createRenderPool } from '../../src/codes/render-pool';
 import { loadConfig, resolveSecrets } from '../../src/config';
-import { createMailer } from '../../src/mail/mailer';
 import { batchBounds, batchCount, type BatchRef, type PrinterConfirmation } from '../../src/shared/workorder';
 import { createLocalArtifactStore } from '../../src/storage/artifacts';
 import { openStore, repositories } from '../../src/store';
@@ -28,13 +27,11 @@ export async function regenerateZip(
   const renderPool = createRenderPool({ threads: 2 });
   try {
     const repos = repositories(store);
-    const activities = createActivities({
+    const activities = createCodegenActivities({
       repos,
       artifacts: createLocalArtifactStore(artifactsDir),
-      mailer: createMailer({ smtpUrl: undefined, outboxDir: path.join(artifactsDir, 'outbox'), from: 'x@y' }),
       renderPool,
       permutation: new CodePermutation(resolveSecrets(config).codeKey),
-      publicUrl: config.publicUrl,
       generator: GENERATOR,
     });
     const row = await repos.workorders.byId(workorderId);
