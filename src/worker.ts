@@ -11,7 +11,7 @@ import { createMailer } from './mail/mailer';
 import { createLogger, lifecycle, type Logger } from './observability/logger';
 import { createWorkerMetrics } from './observability/worker-metrics';
 import { installWorkerRuntime, serveWorkerEndpoints, WorkerHealth } from './observability/worker-telemetry';
-import { createLocalArtifactStore } from './storage/artifacts';
+import { createArtifactStore } from './storage';
 import { openStore, repositories } from './store';
 import { GENERATOR } from './version';
 
@@ -64,7 +64,7 @@ export async function runWorker(
   );
   const activities = createActivities({
     repos,
-    artifacts: createLocalArtifactStore(config.artifactsDir),
+    artifacts: createArtifactStore(config.artifactStore),
     mailer,
     renderPool,
     permutation: new CodePermutation(secrets.codeKey),
