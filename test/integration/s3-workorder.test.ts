@@ -111,6 +111,15 @@ describe('a SID workorder on the S3 artifact store', () => {
       }),
     );
     expect(sha256(await regenerateZip(stack.env, workorder.id as number))).toBe(sha256(zip));
+
+    // A zip assembled before serial-number files existed: the API makes the file once, the same bytes.
+    const file = path.join(s3.dir, 'workorders', 'workorders', String(workorder.id), 'serial-numbers.csv');
+    fs.rmSync(file);
+    const remade = await brand.client.request(
+      'GET',
+      `/api/v2/workorders/${String(workorder.id)}/serial-numbers/`,
+    );
+    expect([remade.status, remade.text === serials.text, fs.existsSync(file)]).toEqual([200, true, true]);
   });
 
   test('with S3_PRESIGNED_DOWNLOADS the API redirects to a presigned link of the bucket', async () => {
