@@ -14,7 +14,7 @@ import { writeWorkorderZip } from '../src/activities/assemble-zip';
 import { CodePermutation } from '../src/codes/permutation';
 import { createRenderPool } from '../src/codes/render-pool';
 import { batchBounds, batchCount, IMAGE_LIMIT, type BatchRef } from '../src/shared/workorder';
-import { createLocalArtifactStore } from '../src/storage/artifacts';
+import { createLocalArtifactStore } from '../src/storage/local';
 import { GENERATOR } from '../src/version';
 import { BENCH_CODE } from './render';
 import { timed } from './stats';

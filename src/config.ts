@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import type { S3StoreOptions } from './storage/s3';
 
 const intFrom = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
 const duration = (fallback: string) =>
@@ -17,6 +18,10 @@ const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const flag = z
+  .enum(['true', 'false', '1', '0', ''], { error: 'true or false' })
+  .optional()
+  .transform((v) => (v === undefined || v === '' ? undefined : v === 'true' || v === '1'));
 
 const envSchema = z.object({
   DATA_DIR: z.string().default('./data'),
@@ -51,6 +56,16 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   WORKER_SHUTDOWN_GRACE: duration('20 seconds'),
+  ARTIFACT_STORE: z.enum(['local', 's3']).default('local'),
+  S3_ENDPOINT: optionalString,
+  S3_PUBLIC_ENDPOINT: optionalString,
+  S3_BUCKET: optionalString,
+  S3_REGION: z.string().default('us-east-1'),
+  S3_FORCE_PATH_STYLE: flag,
+  S3_PRESIGNED_DOWNLOADS: flag,
+  AWS_ACCESS_KEY_ID: optionalString,
+  AWS_SECRET_ACCESS_KEY: optionalString,
+  AWS_SESSION_TOKEN: optionalString,
 });
 
 /** Every environment variable the service reads. */
@@ -87,8 +102,8 @@ export interface Config {
   workerMetricsPort: number;
   /** How long a stopping worker lets running activities finish before cancelling them. */
   workerShutdownGrace: string;
-  /** Where the artifact store keeps codes, images and zips. */
-  artifactsDir: string;
+  /** Where codes, images and zips are kept: DATA_DIR/artifacts, or a bucket (see src/storage/). */
+  artifactStore: { kind: 'local'; dir: string } | ({ kind: 's3' } & S3StoreOptions);
   /** Where mail is written as .eml files when SMTP_URL is unset. */
   outboxDir: string;
   /** The Temporal dev server's database file. */
@@ -135,10 +150,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     workerMetricsPort: e.WORKER_METRICS_PORT,
     workerShutdownGrace: e.WORKER_SHUTDOWN_GRACE,
-    artifactsDir: path.join(dataDir, 'artifacts'),
+    artifactStore: artifactStoreConfig(e, dataDir),
     outboxDir: path.join(dataDir, 'outbox'),
     temporalDbFile: path.join(dataDir, 'temporal.db'),
     secretsFromEnv: { codeKey: e.CODE_KEY, linkSecret: e.LINK_SECRET },
+  };
+}
+
+function artifactStoreConfig(e: z.infer<typeof envSchema>, dataDir: string): Config['artifactStore'] {
+  if (e.ARTIFACT_STORE === 'local') return { kind: 'local', dir: path.join(dataDir, 'artifacts') };
+  if (!e.S3_BUCKET)
+    throw new ConfigError('Invalid configuration: S3_BUCKET is required with ARTIFACT_STORE=s3');
+  if (!e.AWS_ACCESS_KEY_ID !== !e.AWS_SECRET_ACCESS_KEY) {
+    throw new ConfigError(
+      'Invalid configuration: set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither',
+    );
+  }
+  return {
+    kind: 's3',
+    bucket: e.S3_BUCKET,
+    region: e.S3_REGION,
+    endpoint: e.S3_ENDPOINT,
+    // S3-compatible servers are mostly addressed by path; AWS itself by virtual host.
+    forcePathStyle: e.S3_FORCE_PATH_STYLE ?? e.S3_ENDPOINT !== undefined,
+    credentials:
+      e.AWS_ACCESS_KEY_ID && e.AWS_SECRET_ACCESS_KEY
+        ? {
+            accessKeyId: e.AWS_ACCESS_KEY_ID,
+            secretAccessKey: e.AWS_SECRET_ACCESS_KEY,
+            sessionToken: e.AWS_SESSION_TOKEN,
+          }
+        : undefined,
+    presignedDownloads: e.S3_PRESIGNED_DOWNLOADS ? { publicEndpoint: e.S3_PUBLIC_ENDPOINT } : undefined,
   };
 }
 

@@ -11,7 +11,7 @@ import { createMailer } from './mail/mailer';
 import { createLogger, lifecycle, type Logger } from './observability/logger';
 import { createWorkerMetrics } from './observability/worker-metrics';
 import { installWorkerRuntime, serveWorkerEndpoints, WorkerHealth } from './observability/worker-telemetry';
-import { createLocalArtifactStore } from './storage/artifacts';
+import { createArtifactStore } from './storage';
 import { openStore, repositories } from './store';
 import { GENERATOR } from './version';
 
@@ -81,7 +81,7 @@ export async function runWorker(
       taskQueue: config.temporal.codegenTaskQueue,
       activities: createCodegenActivities({
         repos,
-        artifacts: createLocalArtifactStore(config.artifactsDir),
+        artifacts: createArtifactStore(config.artifactStore),
         renderPool,
         permutation: new CodePermutation(secrets.codeKey),
         secureGraphicKey: deriveSecureGraphicKey(secrets.codeKey),

@@ -1,7 +1,8 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { exeSuffix, findOnPath, goBuiltModuleVersion, goInstall, isExecutable } from './go-install';
 
 const execFileAsync = promisify(execFile);
 
@@ -24,35 +25,12 @@ export interface FindTemporalCliOptions {
   log?: (msg: string) => void;
 }
 
-const exeSuffix = process.platform === 'win32' ? '.exe' : '';
-
 export function cachedCliPath(projectDir: string): string {
   return path.join(projectDir, '.temporal', 'bin', `temporal${exeSuffix}`);
 }
 
 function sdkDownloadDir(projectDir: string): string {
   return path.join(projectDir, '.temporal', 'download');
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function findOnPath(name: string): string | undefined {
-  const names = process.platform === 'win32' ? [`${name}.exe`, `${name}.cmd`, name] : [name];
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    for (const candidate of names) {
-      const file = path.join(dir, candidate);
-      if (isExecutable(file)) return file;
-    }
-  }
-  return undefined;
 }
 
 /** Runs `temporal --version`; throws when the binary does not start. */
@@ -70,87 +48,14 @@ async function tryCli(cliPath: string, log: (msg: string) => void): Promise<stri
   }
 }
 
-/**
- * Builds from source report "0.0.0-DEV" from `--version`, so the module version Go embedded in
- * the binary tells whether the cache still matches the pin. Undefined when Go cannot tell.
- */
-async function goBuiltModuleVersion(go: string, cliPath: string): Promise<string | undefined> {
-  try {
-    const { stdout } = await execFileAsync(go, ['version', '-m', cliPath], { timeout: 30_000 });
-    const line = stdout.split('\n').find((l) => l.trim().startsWith('mod\t') && l.includes(CLI_MODULE));
-    return line?.trim().split(/\s+/)[2];
-  } catch {
-    return undefined;
-  }
-}
-
-async function goInstall(go: string, projectDir: string, log: (msg: string) => void): Promise<string> {
-  const binDir = path.dirname(cachedCliPath(projectDir));
-  fs.mkdirSync(binDir, { recursive: true });
-  const target = `${CLI_MODULE}/cmd/temporal@${TEMPORAL_CLI_VERSION}`;
-  log(`Building the Temporal CLI: go install ${target} (GOBIN=${binDir})`);
-  log('This takes several minutes the first time; later runs reuse the Go module and build caches.');
-  const started = Date.now();
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(go, ['install', '-v', target], {
-      env: { ...process.env, GOBIN: binDir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // Own process group, so stopping the build also stops the compile and link steps it runs.
-      detached: process.platform !== 'win32',
-    });
-    const tail: string[] = [];
-    let packages = 0;
-    let downloads = 0;
-    let lastPackage = '';
-    // `-v` prints one line per compiled package (hundreds); summarise those, pass anything else on.
-    const onLine = (line: string) => {
-      if (!line.trim()) return;
-      tail.push(line);
-      if (tail.length > 30) tail.shift();
-      if (line.startsWith('go: downloading ')) downloads++;
-      else if (/^[\w.~/-]+$/.test(line)) {
-        packages++;
-        lastPackage = line;
-      } else log(`  go: ${line}`);
-    };
-    let pending = '';
-    const onData = (chunk: Buffer) => {
-      const lines = (pending + chunk.toString('utf8')).split('\n');
-      pending = lines.pop() ?? '';
-      lines.forEach(onLine);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    const progress = setInterval(() => {
-      const seconds = Math.round((Date.now() - started) / 1000);
-      const what = packages
-        ? `${packages} packages compiled (${lastPackage})`
-        : `${downloads} modules downloaded`;
-      log(`  still building after ${seconds} s: ${what}`);
-    }, 15_000);
-    const killOnExit = () => {
-      try {
-        if (child.pid && process.platform !== 'win32') process.kill(-child.pid, 'SIGTERM');
-        else child.kill('SIGTERM');
-      } catch {
-        // already gone
-      }
-    };
-    process.once('exit', killOnExit);
-    child.on('error', (err) => {
-      process.removeListener('exit', killOnExit);
-      clearInterval(progress);
-      reject(err);
-    });
-    child.on('close', (code, signal) => {
-      process.removeListener('exit', killOnExit);
-      clearInterval(progress);
-      onLine(pending);
-      if (code === 0) resolve();
-      else reject(new Error(`go install exited with ${signal ?? code}:\n${tail.join('\n')}`));
-    });
+async function buildCli(go: string, projectDir: string, log: (msg: string) => void): Promise<string> {
+  await goInstall({
+    go,
+    label: 'the Temporal CLI',
+    target: `${CLI_MODULE}/cmd/temporal@${TEMPORAL_CLI_VERSION}`,
+    binDir: path.dirname(cachedCliPath(projectDir)),
+    log,
   });
-  log(`Built the Temporal CLI in ${Math.round((Date.now() - started) / 1000)} s`);
   return cachedCliPath(projectDir);
 }
 
@@ -229,7 +134,7 @@ export async function findTemporalCli(opts: FindTemporalCliOptions): Promise<Tem
   const cached = cachedCliPath(opts.projectDir);
   if (isExecutable(cached)) {
     const version = await tryCli(cached, log);
-    const built = go ? await goBuiltModuleVersion(go, cached) : undefined;
+    const built = go ? await goBuiltModuleVersion(go, cached, CLI_MODULE) : undefined;
     if (version && built && built !== TEMPORAL_CLI_VERSION) {
       log(`Cached build is ${built}, the pin is ${TEMPORAL_CLI_VERSION}; rebuilding`);
     } else if (version) {
@@ -240,7 +145,7 @@ export async function findTemporalCli(opts: FindTemporalCliOptions): Promise<Tem
   const failures: string[] = [];
   if (go) {
     try {
-      const built = await goInstall(go, opts.projectDir, log);
+      const built = await buildCli(go, opts.projectDir, log);
       return found(built, 'go-install', await cliVersion(built));
     } catch (err) {
       failures.push(`go install: ${(err as Error).message}`);

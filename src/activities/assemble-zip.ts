@@ -1,10 +1,20 @@
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { Context } from '@temporalio/activity';
 import { buildManifest, type ManifestInput } from '../codes/manifest';
 import { CODES_CSV_HEADER, FILES_CSV_HEADER } from '../codes/rows';
+import { SERIALS_CSV_FIRST_LINE, serialNumbersOfCodes } from '../codes/serial-numbers';
 import { printedQrSettings } from '../codes/secure-graphic';
 import type { ArtifactRef, BatchRef } from '../shared/workorder';
-import { batchKeys, unpackImages, zipKey, type ArtifactStore } from '../storage/artifacts';
+import {
+  batchKeys,
+  readArtifact,
+  serialNumbersKey,
+  unpackImages,
+  writeArtifactStream,
+  zipKey,
+  type ArtifactStore,
+} from '../storage/artifacts';
 import type { Repositories } from '../store';
 import type { AssembleZipInput } from './types';
 import { ZipWriter } from '../zip/zip-writer';
@@ -28,17 +38,19 @@ interface CsvParts {
   keys: string[];
 }
 
-/** First pass over a CSV's parts: its SHA-256 and its number of data lines. */
+/** First pass over a CSV's parts: its SHA-256 and its number of data lines; `copy` sees each part. */
 async function digestCsv(
   artifacts: ArtifactStore,
   csv: CsvParts,
   onPart: () => void,
+  copy?: (part: Buffer) => Promise<void>,
 ): Promise<{ sha256: string; lines: number }> {
   const hash = createHash('sha256').update(`${csv.header}\n`);
   let lines = 0;
   for (const key of csv.keys) {
-    const part = await artifacts.read(key);
+    const part = await readArtifact(artifacts, key);
     hash.update(part);
+    await copy?.(part);
     for (let i = part.indexOf(NEWLINE); i !== -1; i = part.indexOf(NEWLINE, i + 1)) lines++;
     onPart();
   }
@@ -53,7 +65,7 @@ async function* csvChunks(
 ): AsyncGenerator<Buffer> {
   yield Buffer.from(`${csv.header}\n`);
   for (const key of csv.keys) {
-    yield await artifacts.read(key);
+    yield await readArtifact(artifacts, key);
     onPart();
   }
 }
@@ -82,7 +94,14 @@ export async function writeWorkorderZip(
   const filesCsv: CsvParts = { header: FILES_CSV_HEADER, keys: keys.map((k) => k.files) };
   let parts = 0;
   const partDone = () => progress({ csvParts: ++parts });
-  const codesDigest = await digestCsv(artifacts, codesCsv, partDone);
+  // serial-numbers.csv is written from the same pass over codes.csv, before the zip marks completion.
+  let codesDigest = { sha256: '', lines: 0 };
+  await writeArtifactStream(artifacts, serialNumbersKey(content.workorderId), async (serials) => {
+    serials.write(SERIALS_CSV_FIRST_LINE);
+    codesDigest = await digestCsv(artifacts, codesCsv, partDone, async (part) => {
+      if (!serials.write(serialNumbersOfCodes(part))) await once(serials, 'drain');
+    });
+  });
   const filesDigest = await digestCsv(artifacts, filesCsv, partDone);
   const manifest = buildManifest({
     ...content.manifest,
@@ -93,16 +112,16 @@ export async function writeWorkorderZip(
     },
   });
 
-  return artifacts.writeStream(zipKey(content.workorderId), async (out) => {
+  return writeArtifactStream(artifacts, zipKey(content.workorderId), async (out) => {
     const zip = new ZipWriter(out, ENTRY_DATE);
     await zip.addDeflated('codes.csv', csvChunks(artifacts, codesCsv, partDone), CSV_DEFLATE_LEVEL);
     await zip.addDeflated('files.csv', csvChunks(artifacts, filesCsv, partDone), CSV_DEFLATE_LEVEL);
     await zip.addDeflated('manifest.json', [Buffer.from(manifest, 'utf8')], CSV_DEFLATE_LEVEL);
     // One batch of images in memory at a time; PNGs are already compressed, so they are stored.
     for (const [i, k] of keys.entries()) {
-      const images = unpackImages(await artifacts.read(k.images));
+      const images = unpackImages(await readArtifact(artifacts, k.images));
       if (images.length > 0) {
-        const names = (await artifacts.read(k.files))
+        const names = (await readArtifact(artifacts, k.files))
           .toString('utf8')
           .split('\n')
           .filter(Boolean)
@@ -116,8 +135,8 @@ export async function writeWorkorderZip(
 }
 
 /**
- * Packs codes.csv, files.csv, manifest.json and codes/ into workorder-<id>.zip (docs/product.md,
- * The download).
+ * Packs codes.csv, files.csv, manifest.json and codes/ into workorder-<id>.zip, and writes the
+ * serial-numbers CSV beside it (docs/product.md, The download).
  */
 export async function assembleZip(deps: ZipDeps, input: AssembleZipInput): Promise<ArtifactRef> {
   const ctx = Context.current();

@@ -38,7 +38,7 @@ export async function generateBatch(deps: BatchDeps, input: GenerateBatchInput):
 
   // Without per-code images (large orders), only sequence 1 gets one: the sample.
   const imaged = input.code.withImages ? rows : rows.filter((r) => r.sequenceNumber === 1);
-  const done = await Promise.all([keys.codes, keys.files, keys.images].map((k) => deps.artifacts.exists(k)));
+  const done = await Promise.all([keys.codes, keys.files, keys.images].map((k) => deps.artifacts.head(k)));
   if (done.every(Boolean)) return ref;
 
   // SSC: printed at the confirmed press's resolution, each image with its code's secure graphic.
@@ -75,9 +75,9 @@ export async function generateBatch(deps: BatchDeps, input: GenerateBatchInput):
   const filesCsv = imaged.map((r) => filesCsvLine(imageFileName(r), r.serialNumber)).join('');
 
   // The images go in last: their presence marks the batch complete.
-  await deps.artifacts.write(keys.codes, codesCsv);
-  await deps.artifacts.write(keys.files, filesCsv);
-  await deps.artifacts.write(keys.images, packImages(images));
+  await deps.artifacts.put(keys.codes, codesCsv);
+  await deps.artifacts.put(keys.files, filesCsv);
+  await deps.artifacts.put(keys.images, packImages(images));
   return ref;
 }
 

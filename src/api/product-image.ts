@@ -51,7 +51,7 @@ export async function storeProductImage(
   image: { data: Buffer; type: ImageType },
 ): Promise<string> {
   const key = productImageKey(productUuid, image.data, image.type);
-  await artifacts.write(key, image.data);
+  await artifacts.put(key, image.data);
   return key;
 }
 

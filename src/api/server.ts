@@ -4,7 +4,7 @@ import { loadConfig, resolveSecrets, temporalAddress, type Config } from '../con
 import { createLogger, lifecycle, type Logger } from '../observability/logger';
 import { createApiMetrics } from '../observability/metrics';
 import { workorderCounter } from '../observability/workorder-totals';
-import { createLocalArtifactStore } from '../storage/artifacts';
+import { createArtifactStore } from '../storage';
 import { openStore, repositories } from '../store';
 import { createApp } from './app';
 import type { ApiDeps } from './context';
@@ -35,7 +35,7 @@ export async function startApi(
     gateway,
     links: createLinkSigner(secrets.linkSecret, config.publicUrl),
     permutation: new CodePermutation(secrets.codeKey),
-    artifacts: createLocalArtifactStore(config.artifactsDir),
+    artifacts: createArtifactStore(config.artifactStore),
   };
   const metrics = createApiMetrics({
     countWorkorders: workorderCounter(store.db),

@@ -1,98 +1,110 @@
-import { createHash, randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import fsp from 'node:fs/promises';
-import path from 'node:path';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
 import type { ArtifactRef } from '../shared/workorder';
+
+/** Bytes `start` to `end` of an object, both included (as in an HTTP Range header). */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
 
 /**
  * The artifact store: codes, images and zips, addressed by key (`workorders/7/batches/00001.csv`).
- * Writes go to a temporary file and are renamed into place, so a reader or a retried activity
- * never sees half a file.
+ * An object appears whole once `put` resolves, so a reader or a retried activity never sees half
+ * of one. A local directory and an S3 bucket implement it (./local.ts, ./s3.ts); ./index.ts picks
+ * one from the configuration, and nothing else knows which.
  */
 export interface ArtifactStore {
-  readonly root: string;
-  /** Local file path of a key (the download endpoint streams it with Range support). */
-  pathOf(key: string): string;
-  exists(key: string): Promise<boolean>;
-  read(key: string): Promise<Buffer>;
-  write(key: string, data: Buffer | string): Promise<ArtifactRef>;
-  /** Writes through a stream the caller fills; the file appears under `key` only once `fill` resolves. */
-  writeStream(key: string, fill: (out: fs.WriteStream) => Promise<void>): Promise<ArtifactRef>;
+  /** Stores the bytes under `key`, replacing what was there; the ref has their SHA-256 and size. */
+  put(key: string, body: Buffer | string | Readable): Promise<ArtifactRef>;
+  /** The object's bytes, or one range of them; rejects with ArtifactNotFound when there is none. */
+  get(key: string, range?: ByteRange): Promise<Readable>;
+  head(key: string): Promise<{ size: number } | undefined>;
+  /** Removes the object `prefix` and every object under `prefix/`. */
   removePrefix(prefix: string): Promise<void>;
+  /**
+   * Present only when the store can hand out a URL that downloads the object from the store itself
+   * (and the configuration asks for it): the API then redirects downloads there.
+   */
+  presignedUrl?(key: string, download: { fileName: string; contentType: string }): Promise<string>;
+}
+
+export class ArtifactNotFound extends Error {
+  constructor(readonly key: string) {
+    super(`No artifact ${key}`);
+  }
 }
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
 
-export function createLocalArtifactStore(root: string): ArtifactStore {
-  const base = path.resolve(root);
-  fs.mkdirSync(base, { recursive: true });
+/** Keys are made by this module's functions; anything else (a `..`, an absolute path) is a bug. */
+export function checkKey(key: string): string {
+  if (!KEY.test(key) || key.split('/').some((part) => part === '..' || part === '.')) {
+    throw new Error(`Invalid artifact key: ${key}`);
+  }
+  return key;
+}
 
-  const pathOf = (key: string): string => {
-    if (!KEY.test(key) || key.split('/').some((part) => part === '..' || part === '.')) {
-      throw new Error(`Invalid artifact key: ${key}`);
-    }
-    return path.join(base, ...key.split('/'));
-  };
+/** The whole object in memory: for batch parts, which are a few megabytes at most. */
+export async function readArtifact(store: ArtifactStore, key: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await store.get(key)) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
 
-  const tempFor = async (target: string) => {
-    await fsp.mkdir(path.dirname(target), { recursive: true });
-    return `${target}.${randomBytes(6).toString('hex')}.tmp`;
-  };
+/**
+ * Stores what `fill` writes, streamed (the zip: gigabytes at the largest orders, never in memory).
+ * The object appears only once `fill` resolves; if either side fails, both stop.
+ */
+export async function writeArtifactStream(
+  store: ArtifactStore,
+  key: string,
+  fill: (out: Writable) => Promise<void>,
+): Promise<ArtifactRef> {
+  const out = new StoreFeed();
+  const stored = store.put(key, out);
+  void stored.catch((err: unknown) => out.fail(err as Error));
+  try {
+    await fill(out);
+    out.end();
+  } catch (err) {
+    out.fail(err as Error);
+    await stored.catch(() => undefined);
+    throw err;
+  }
+  return stored;
+}
 
-  const refOf = async (key: string, file: string): Promise<ArtifactRef> => {
-    const hash = createHash('sha256');
-    let size = 0;
-    for await (const chunk of fs.createReadStream(file)) {
-      hash.update(chunk as Buffer);
-      size += (chunk as Buffer).length;
-    }
-    return { key, sha256: hash.digest('hex'), size };
-  };
+/**
+ * The pipe between a writer and the store. Once the store gives up, a writer waiting for 'drain'
+ * gets the error, and one about to write gets it thrown: a destroyed stream alone would leave a
+ * writer that awaits 'drain' after its next write() waiting forever.
+ */
+type WriteCallback = (error: Error | null | undefined) => void;
 
-  return {
-    root: base,
-    pathOf,
-    async exists(key) {
-      try {
-        await fsp.access(pathOf(key));
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    read: (key) => fsp.readFile(pathOf(key)),
-    async write(key, data) {
-      const target = pathOf(key);
-      const temp = await tempFor(target);
-      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-      await fsp.writeFile(temp, bytes);
-      await fsp.rename(temp, target);
-      return { key, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length };
-    },
-    async writeStream(key, fill) {
-      const target = pathOf(key);
-      const temp = await tempFor(target);
-      const out = fs.createWriteStream(temp);
-      try {
-        await fill(out);
-        await new Promise<void>((resolve, reject) => {
-          if (out.closed) return resolve();
-          out.once('close', resolve);
-          out.once('error', reject);
-          out.end();
-        });
-        await fsp.rename(temp, target);
-      } catch (err) {
-        out.destroy();
-        await fsp.rm(temp, { force: true });
-        throw err;
-      }
-      return refOf(key, target);
-    },
-    async removePrefix(prefix) {
-      await fsp.rm(pathOf(prefix.replace(/\/+$/, '')), { recursive: true, force: true });
-    },
-  };
+class StoreFeed extends PassThrough {
+  private failure?: Error;
+
+  constructor() {
+    super();
+    // Failures reach the caller through fill() and put(); an unheard 'error' would crash the process.
+    this.on('error', () => undefined);
+  }
+
+  fail(err: Error): void {
+    this.failure ??= err;
+    this.destroy(err);
+  }
+
+  override write(
+    chunk: unknown,
+    encodingOrDone?: BufferEncoding | WriteCallback,
+    done?: WriteCallback,
+  ): boolean {
+    if (this.failure) throw this.failure;
+    return typeof encodingOrDone === 'string'
+      ? super.write(chunk, encodingOrDone, done)
+      : super.write(chunk, encodingOrDone ?? done);
+  }
 }
 
 export function workorderPrefix(workorderId: number): string {
@@ -106,6 +118,11 @@ export function batchKeys(workorderId: number, batchNumber: number) {
 
 export function zipKey(workorderId: number): string {
   return `${workorderPrefix(workorderId)}/workorder-${workorderId}.zip`;
+}
+
+/** serial_number,extended_id of every code, written with the zip (the batches may be gone later). */
+export function serialNumbersKey(workorderId: number): string {
+  return `${workorderPrefix(workorderId)}/serial-numbers.csv`;
 }
 
 /** Packs PNGs into one file (each prefixed by its 4-byte length) to avoid 10,000 tiny files a batch. */

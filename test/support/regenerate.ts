@@ -12,7 +12,7 @@ import { CodePermutation } from '../../src/codes/permutation';
 import { createRenderPool } from '../../src/codes/render-pool';
 import { loadConfig, resolveSecrets } from '../../src/config';
 import { batchBounds, batchCount, type BatchRef, type PrinterConfirmation } from '../../src/shared/workorder';
-import { createLocalArtifactStore } from '../../src/storage/artifacts';
+import { createLocalArtifactStore } from '../../src/storage/local';
 import { openStore, repositories } from '../../src/store';
 import { GENERATOR } from '../../src/version';
 

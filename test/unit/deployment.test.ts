@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { VERSITYGW_VERSION } from '../../scripts/lib/versitygw';
 import { ENV_VARIABLES } from '../../src/config';
 import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 
@@ -27,12 +28,13 @@ const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'ut
 const services = compose.services;
 
 describe('docker-compose.yml', () => {
-  test('brings up PostgreSQL, Temporal with its UI and search attributes, mail, the API and the worker', () => {
+  test('brings up PostgreSQL, Temporal with its UI and search attributes, S3, mail, the API and the worker', () => {
     expect(Object.keys(services).sort()).toEqual(
       [
         'api',
         'mailpit',
         'postgresql',
+        's3',
         'temporal',
         'temporal-search-attributes',
         'temporal-ui',
@@ -59,12 +61,33 @@ describe('docker-compose.yml', () => {
       expect(service.environment?.TEMPORAL_ADDRESS).toBe('temporal:7233');
       expect(service.environment?.DATABASE_URL).toMatch(/^postgres:\/\/\w+:\w+@postgresql:5432\/workorders$/);
       expect(service.depends_on?.postgresql.condition).toBe('service_healthy');
-      expect(service.volumes).toContain('workorder-data:/data');
     }
     expect(services.api.command).toEqual(['node', 'dist/src/api/server.js']);
     expect(services.worker.command).toEqual(['node', 'dist/src/worker.js']);
     expect(services.api.ports).toContain('3000:3000');
     expect(services.api.healthcheck?.test.join(' ')).toContain('/readyz');
+  });
+
+  test('the API and the worker share no disk: artifacts go to the S3 service, with its keys', () => {
+    for (const name of ['api', 'worker']) {
+      const service = services[name];
+      expect(service.volumes ?? []).toEqual([]);
+      expect(service.environment).toMatchObject({
+        ARTIFACT_STORE: 's3',
+        S3_ENDPOINT: 'http://s3:7070',
+        S3_BUCKET: 'workorders',
+        S3_FORCE_PATH_STYLE: 'true',
+      });
+      expect(service.depends_on?.s3.condition).toBe('service_healthy');
+    }
+    const s3 = services.s3;
+    expect(s3.image).toBe(`versity/versitygw:${VERSITYGW_VERSION}`);
+    expect(([] as string[]).concat(s3.command ?? []).join(' ')).toMatch(
+      /mkdir -p \/data\/workorders && exec versitygw .*--port :7070 posix \/data/,
+    );
+    expect(s3.environment?.ROOT_ACCESS_KEY_ID).toBe(services.api.environment?.AWS_ACCESS_KEY_ID);
+    expect(s3.environment?.ROOT_SECRET_ACCESS_KEY).toBe(services.api.environment?.AWS_SECRET_ACCESS_KEY);
+    expect(s3.volumes).toEqual(['s3-data:/data']);
   });
 
   test('start order waits on health, and every dependency and volume exists', () => {

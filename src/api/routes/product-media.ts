@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { sendArtifact } from '../artifact-download';
 import type { ApiDeps } from '../context';
 import { notFound } from '../errors';
 import { CONTENT_TYPE_BY_EXT, type ImageType } from '../product-image';
@@ -22,20 +23,13 @@ export function productMediaRoutes(deps: ApiDeps): Router {
       const key = `products/${uuid}/${file}`;
       const product = await deps.repos.products.byUuid(uuid);
       if (!product || product.image_key !== key) throw notFound();
-      await new Promise<void>((resolve, reject) => {
-        res.sendFile(
-          deps.artifacts.pathOf(key),
-          {
-            etag: false,
-            lastModified: false,
-            headers: {
-              'Content-Type': CONTENT_TYPE_BY_EXT[match[1] as ImageType['ext']],
-              'Cache-Control': 'public, max-age=31536000, immutable',
-              'X-Content-Type-Options': 'nosniff',
-            },
-          },
-          (err) => (err && !res.headersSent ? reject(notFound()) : resolve()),
-        );
+      await sendArtifact(req, res, deps.artifacts, {
+        key,
+        headers: {
+          'Content-Type': CONTENT_TYPE_BY_EXT[match[1] as ImageType['ext']],
+          'Cache-Control': 'public, max-age=31536000, immutable',
+          'X-Content-Type-Options': 'nosniff',
+        },
       });
     })
     .all(methodNotAllowed);

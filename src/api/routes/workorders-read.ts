@@ -1,22 +1,16 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { batchRows, SERIALS_CSV_HEADER, serialsCsvLine } from '../../codes/rows';
 import { snapshotFromRow } from '../../store/workorders';
 import type { WorkorderRow } from '../../store/schema';
-import {
-  batchBounds,
-  batchCount,
-  Codegen,
-  WORKORDER_STATES,
-  type WorkorderState,
-} from '../../shared/workorder';
+import { Codegen, WORKORDER_STATES, type WorkorderState } from '../../shared/workorder';
+import { sendArtifact } from '../artifact-download';
 import { authorized } from '../auth';
 import type { ApiDeps } from '../context';
 import { ApiError, invalidState, notFound } from '../errors';
 import { pageOf, paginated, paginationQuery } from '../pagination';
+import { serialNumbersArtifact } from '../serial-numbers';
 import { boolean, parseQuery, text } from '../validation';
 import { currentSnapshot, renderWorkorder, renderWorkorders } from '../workorder-view';
-import { workorderInput } from '../workflow-start';
 import { methodNotAllowed, pathId, viewerOf } from './common';
 
 export const workorderListQuery = z.object({
@@ -90,29 +84,17 @@ export function workorderReadRoutes(deps: ApiDeps): Router {
     }
     if (!row) throw notFound();
     assertGenerated(row);
-    const etag = `"${row.zip_sha256}"`;
-    const ifNoneMatch = req.headers['if-none-match'];
-    if (ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) {
-      res.setHeader('ETag', etag);
-      res.status(304).end();
-      return;
-    }
-    const file = deps.artifacts.pathOf(row.zip_key as string);
-    await new Promise<void>((resolve, reject) => {
-      res.sendFile(
-        file,
-        {
-          etag: false,
-          lastModified: false,
-          headers: {
-            ETag: etag,
-            'Content-Type': 'application/zip',
-            'Content-Disposition': `attachment; filename="workorder-${row.id}.zip"`,
-            'Cache-Control': 'private, no-cache',
-          },
-        },
-        (err) => (err && !res.headersSent ? reject(new ApiError(404, { detail: 'Not found.' })) : resolve()),
-      );
+    const fileName = `workorder-${row.id}.zip`;
+    await sendArtifact(req, res, deps.artifacts, {
+      key: row.zip_key as string,
+      size: row.zip_size ?? undefined,
+      etag: `"${row.zip_sha256}"`,
+      headers: {
+        'Content-Type': 'application/zip',
+        'Content-Disposition': `attachment; filename="${fileName}"`,
+        'Cache-Control': 'private, no-cache',
+      },
+      redirect: { fileName, contentType: 'application/zip' },
     });
   };
   router.route('/workorders/:id/download/').get(download).all(methodNotAllowed);
@@ -124,20 +106,13 @@ export function workorderReadRoutes(deps: ApiDeps): Router {
       const row = await deps.repos.workorders.byIdFor(viewerOf(auth), pathId(req));
       if (!row) throw notFound();
       assertGenerated(row);
-      const company = await deps.repos.companies.byId(row.company_id);
-      if (!company) throw notFound();
-      const code = workorderInput(row, company, deps.config).code;
-      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-      res.setHeader('Content-Disposition', `attachment; filename="workorder-${row.id}-serial-numbers.csv"`);
-      res.write(`${SERIALS_CSV_HEADER}\n`);
-      // Recomputed from the workorder's code settings, a batch at a time: no file, bounded memory.
-      for (let n = 1; n <= batchCount(row.quantity); n++) {
-        const { firstSequence, count } = batchBounds(row.quantity, n);
-        const chunk = batchRows(deps.permutation, code, n, firstSequence, count).map(serialsCsvLine).join('');
-        if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
-        if (res.destroyed) return;
-      }
-      res.end();
+      await sendArtifact(req, res, deps.artifacts, {
+        key: await serialNumbersArtifact(deps, row),
+        headers: {
+          'Content-Type': 'text/csv; charset=utf-8',
+          'Content-Disposition': `attachment; filename="workorder-${row.id}-serial-numbers.csv"`,
+        },
+      });
     })
     .all(methodNotAllowed);
 

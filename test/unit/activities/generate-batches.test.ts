@@ -13,7 +13,8 @@ import { generateBatch, generateBatches, type BatchDeps } from '../../../src/act
 import { CodePermutation } from '../../../src/codes/permutation';
 import { createRenderPool, type RenderPool } from '../../../src/codes/render-pool';
 import type { BatchRef, CodeSettings } from '../../../src/shared/workorder';
-import { batchKeys, createLocalArtifactStore } from '../../../src/storage/artifacts';
+import { batchKeys } from '../../../src/storage/artifacts';
+import { createLocalArtifactStore } from '../../../src/storage/local';
 
 const code: CodeSettings = {
   codeIndexStart: 7_000,
