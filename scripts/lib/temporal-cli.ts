@@ -2,6 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { findOnPath, isExecutable } from './find-executable';
 
 const execFileAsync = promisify(execFile);
 
@@ -32,27 +33,6 @@ export function cachedCliPath(projectDir: string): string {
 
 function sdkDownloadDir(projectDir: string): string {
   return path.join(projectDir, '.temporal', 'download');
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function findOnPath(name: string): string | undefined {
-  const names = process.platform === 'win32' ? [`${name}.exe`, `${name}.cmd`, name] : [name];
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    for (const candidate of names) {
-      const file = path.join(dir, candidate);
-      if (isExecutable(file)) return file;
-    }
-  }
-  return undefined;
 }
 
 /** Runs `temporal --version`; throws when the binary does not start. */
