@@ -14,6 +14,7 @@ import { CodePermutation } from '../../../src/codes/permutation';
 import { createRenderPool, type RenderPool } from '../../../src/codes/render-pool';
 import type { BatchRef, CodeSettings } from '../../../src/shared/workorder';
 import { batchKeys, createLocalArtifactStore } from '../../../src/storage/artifacts';
+import { renderWorkerFile } from '../../support/render-worker';
 
 const code: CodeSettings = {
   codeIndexStart: 7_000,
@@ -44,7 +45,7 @@ function files(root: string, batchNumber: number): Buffer[] {
 }
 
 beforeAll(() => {
-  renderPool = createRenderPool({ threads: 1 });
+  renderPool = createRenderPool({ threads: 1, workerFile: renderWorkerFile() });
 });
 
 afterAll(async () => {
