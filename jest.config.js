@@ -7,6 +7,7 @@
  */
 const shared = {
   testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
 };
 const withTemporal = {
