@@ -6,12 +6,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { CodePermutation } from '../src/codes/permutation';
+import { Stack } from '../test/support/stack';
+import { startTestTemporal } from '../test/support/temporal-server';
 import { loadInChild, type LoadFigures } from './api-load';
 import { bareWorkorder } from './bare';
 import { benchRendering, type RenderFigures } from './render';
-import { BenchStack, startTemporal } from './stack';
 import { log, median, repeat, round } from './stats';
 import { workflowHistories, workorderEndToEnd, type Auth, type RunHistory } from './workorders';
 
@@ -35,7 +37,7 @@ interface ScaleFigures {
 }
 
 async function scale(
-  stack: BenchStack,
+  stack: Stack,
   auth: Auth,
   address: string,
   permutation: CodePermutation,
@@ -44,9 +46,9 @@ async function scale(
 ): Promise<ScaleFigures> {
   const samples = await repeat(RUNS, async (run) => {
     // A fresh worker per run, so its VmHWM is this order's peak.
-    await stack.restartWorker();
+    const worker = await stack.restartWorker();
     const e2e = await workorderEndToEnd(stack, auth, quantity);
-    const rss = stack.workerPeakRssMiB();
+    const rss = peakRssMiB(worker);
     const histories = await workflowHistories(address, e2e.id);
     const bare = withBare ? await bareWorkorder(permutation, quantity) : null;
     log(
@@ -59,8 +61,8 @@ async function scale(
     quantity,
     runs: RUNS,
     endToEndSeconds: median(samples.map((s) => s.seconds)),
-    bareSeconds: withBare ? median(samples.map((s) => s.bare as number)) : null,
-    ratio: withBare ? median(samples.map((s) => s.seconds / (s.bare as number))) : null,
+    bareSeconds: withBare ? median(samples.flatMap((s) => s.bare ?? [])) : null,
+    ratio: withBare ? median(samples.flatMap((s) => (s.bare === null ? [] : [s.seconds / s.bare]))) : null,
     workerPeakRssMiB: Math.max(...samples.map((s) => s.rss)),
     zipBytes: last.zipBytes,
     historyRuns: last.histories.length,
@@ -70,7 +72,13 @@ async function scale(
   };
 }
 
-async function apiLoad(stack: BenchStack, auth: Auth): Promise<{ get: LoadFigures; create: LoadFigures }> {
+/** A process's peak resident set so far (VmHWM), in MiB. */
+function peakRssMiB(child: ChildProcess): number {
+  const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]) / 1024;
+}
+
+async function apiLoad(stack: Stack, auth: Auth): Promise<{ get: LoadFigures; create: LoadFigures }> {
   await stack.restartWorker();
   const { id } = await workorderEndToEnd(stack, auth, 10);
   const headers = { Authorization: `UAT ${auth.token}`, 'Content-Type': 'application/json' };
@@ -204,10 +212,20 @@ async function main(): Promise<void> {
   log('batch rendering');
   const render = await benchRendering({ permutation, runs: RUNS, codes: 10_000, naiveCodes: 2_000 });
   log('starting Temporal dev server');
-  const { server, dir } = await startTemporal();
-  const stack = await BenchStack.start(server.address, randomBytes(4).toString('hex'));
+  const temporalDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-temporal-'));
+  const temporal = await startTestTemporal(path.join(temporalDir, 'temporal.db'));
+  // The per-token policy limit would cap the load test, which measures capacity.
+  const stack = await Stack.create({
+    temporalAddress: temporal.address,
+    env: { THROTTLE_PER_MINUTE: '100000000' },
+  });
   try {
-    const auth = stack.brandWithTemplate();
+    await stack.start();
+    const brand = await stack.fixtures.brandOwner('Bench Brand');
+    const auth: Auth = {
+      token: brand.token,
+      templateId: (await stack.fixtures.sidTemplate(brand.company, 'T')).id,
+    };
     const sizes: Array<[number, boolean]> = [
       [100_000, true],
       [1_000_000, true],
@@ -216,7 +234,7 @@ async function main(): Promise<void> {
     const scales: ScaleFigures[] = [];
     for (const [quantity, withBare] of sizes) {
       log(`workorder of ${quantity} codes`);
-      scales.push(await scale(stack, auth, server.address, permutation, quantity, withBare));
+      scales.push(await scale(stack, auth, temporal.address, permutation, quantity, withBare));
     }
     log('API load');
     const load = await apiLoad(stack, auth);
@@ -239,9 +257,9 @@ async function main(): Promise<void> {
     console.log(markdown(render, scales, load, t));
     console.log(`\n(${results.durationSeconds} s; written to bench/results/latest.json)`);
   } finally {
-    await stack.stop();
-    await server.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await stack.destroy();
+    await temporal.teardown();
+    fs.rmSync(temporalDir, { recursive: true, force: true });
   }
 }
 

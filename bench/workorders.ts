@@ -1,7 +1,9 @@
 /** Workorders through the API end to end, and what they leave in Temporal's history. */
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import type { BenchStack } from './stack';
+import { workflowIdFor } from '../src/shared/workorder';
+import type { Workorder } from '../test/support/api-client';
+import type { Stack } from '../test/support/stack';
 
 export interface Auth {
   token: string;
@@ -9,22 +11,22 @@ export interface Auth {
 }
 
 export async function api(
-  stack: BenchStack,
+  stack: Stack,
   auth: Auth,
   method: string,
   urlPath: string,
   json?: unknown,
-): Promise<{ status: number; body: Record<string, unknown> }> {
+): Promise<{ status: number; body: Workorder }> {
   const res = await fetch(`${stack.baseUrl}${urlPath}`, {
     method,
     headers: { Authorization: `UAT ${auth.token}`, 'Content-Type': 'application/json' },
     body: json === undefined ? undefined : JSON.stringify(json),
   });
   const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  return { status: res.status, body: (text ? JSON.parse(text) : {}) as Workorder };
 }
 
-export function createWorkorder(stack: BenchStack, auth: Auth, quantity: number) {
+export function createWorkorder(stack: Stack, auth: Auth, quantity: number) {
   return api(stack, auth, 'POST', '/api/v2/workorders/create-from-template/', {
     template: auth.templateId,
     quantity: String(quantity),
@@ -33,14 +35,14 @@ export function createWorkorder(stack: BenchStack, auth: Auth, quantity: number)
 
 /** Create → completed → zip downloaded (streamed and counted); returns seconds and zip bytes. */
 export async function workorderEndToEnd(
-  stack: BenchStack,
+  stack: Stack,
   auth: Auth,
   quantity: number,
 ): Promise<{ id: number; seconds: number; zipBytes: number }> {
   const start = process.hrtime.bigint();
   const created = await createWorkorder(stack, auth, quantity);
   if (created.status !== 201) throw new Error(`create: ${created.status} ${JSON.stringify(created.body)}`);
-  const id = created.body.id as number;
+  const { id } = created.body;
   for (;;) {
     const { body } = await api(stack, auth, 'GET', `/api/v2/workorders/${id}/`);
     if (body.state === 'completed') break;
@@ -68,7 +70,7 @@ export async function workflowHistories(address: string, workorderId: number): P
   const connection = await Connection.connect({ address });
   try {
     const client = new Client({ connection });
-    const workflowId = `workorder-${workorderId}`;
+    const workflowId = workflowIdFor(workorderId);
     const runs: Array<{ runId: string; status: string; startTime: Date }> = [];
     // Visibility trails the history a little: wait until the runs are all listed.
     for (let attempt = 0; attempt < 50; attempt++) {

@@ -6,6 +6,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../src/config';
+import { stopChildProcess } from './lib/child-process';
 import { DevServer, ensureSearchAttributes, startDevServer } from './lib/dev-server';
 import { findTemporalCli } from './lib/temporal-cli';
 
@@ -19,7 +20,6 @@ const API_STOP_TIMEOUT_MS = 10_000;
 interface Service {
   name: string;
   child: ChildProcess;
-  exited: Promise<void>;
 }
 
 function startService(name: string, entry: string, address: string): Service {
@@ -29,27 +29,17 @@ function startService(name: string, entry: string, address: string): Service {
     // Own process group: a terminal Ctrl-C reaches only us, and we stop things in order.
     detached: true,
   });
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.once('error', () => resolve());
-  });
   // Detached children outlive us unless killed: cover crashes of this process.
   process.once('exit', () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
-  return { name, child, exited };
+  return { name, child };
 }
 
 async function stopService(service: Service, timeoutMs: number): Promise<void> {
-  const { child } = service;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => {
-    console.error(`${service.name} did not stop within ${timeoutMs / 1000} s; killing it`);
-    child.kill('SIGKILL');
-  }, timeoutMs);
-  await service.exited;
-  clearTimeout(timer);
+  await stopChildProcess(service.child, timeoutMs, () =>
+    console.error(`${service.name} did not stop within ${timeoutMs / 1000} s; killing it`),
+  );
 }
 
 /** Until everything runs, a signal just exits; 'exit' hooks kill whatever was already spawned. */

@@ -1,13 +1,12 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
-import { freePort } from '../../src/free-port';
+import { stopChildProcess } from './child-process';
 
 export interface DevServerOptions {
   cliPath: string;
@@ -52,10 +51,15 @@ export function devServerArgs(opts: DevServerOptions): string[] {
     opts.namespace,
     '--log-level',
     'warn',
+    ...searchAttributeArgs(),
   ];
-  for (const { name, type } of SEARCH_ATTRIBUTES) args.push('--search-attribute', `${name}=${type}`);
   if (opts.headless) args.push('--headless');
   return args;
+}
+
+/** `--search-attribute NAME=Type` for each of the project's search attributes. */
+export function searchAttributeArgs(): string[] {
+  return SEARCH_ATTRIBUTES.flatMap(({ name, type }) => ['--search-attribute', `${name}=${type}`]);
 }
 
 async function assertPortFree(ip: string, port: number, what: string): Promise<void> {
@@ -184,12 +188,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const stop = async (): Promise<void> => {
     stopping = true;
     process.removeListener('exit', killOnExit);
-    if (!exitInfo && !spawnError) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-      await exited;
-      clearTimeout(timer);
-    }
+    await stopChildProcess(child, STOP_TIMEOUT_MS);
     await new Promise<void>((resolve) => (logStream ? logStream.end(resolve) : resolve()));
   };
 
@@ -231,33 +230,4 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
 
   const uiHost = ip === '0.0.0.0' || ip === '::' ? 'localhost' : ip.includes(':') ? `[${ip}]` : ip;
   return { address, uiUrl: opts.headless ? null : `http://${uiHost}:${opts.uiPort}`, stop, process: child };
-}
-
-/**
- * A headless dev server for tests and the benchmark: free ports, the `default` namespace, and its
- * database and log in a fresh temporary directory (removed again if the server does not start).
- */
-export async function startThrowawayDevServer(
-  cliPath: string,
-  dirPrefix: string,
-): Promise<{ server: DevServer; dir: string }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), dirPrefix));
-  try {
-    const port = await freePort();
-    let uiPort = await freePort();
-    while (uiPort === port) uiPort = await freePort();
-    const server = await startDevServer({
-      cliPath,
-      dbFile: path.join(dir, 'temporal.db'),
-      port,
-      uiPort,
-      namespace: 'default',
-      headless: true,
-      logFile: path.join(dir, 'temporal-server.log'),
-    });
-    return { server, dir };
-  } catch (err) {
-    fs.rmSync(dir, { recursive: true, force: true });
-    throw err;
-  }
 }

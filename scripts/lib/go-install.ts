@@ -6,31 +6,13 @@ import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { findOnPath, isExecutable } from './find-executable';
+
+export { findOnPath, isExecutable };
 
 const execFileAsync = promisify(execFile);
 
 export const exeSuffix = process.platform === 'win32' ? '.exe' : '';
-
-export function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-export function findOnPath(name: string): string | undefined {
-  const names = process.platform === 'win32' ? [`${name}.exe`, `${name}.cmd`, name] : [name];
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    for (const candidate of names) {
-      const file = path.join(dir, candidate);
-      if (isExecutable(file)) return file;
-    }
-  }
-  return undefined;
-}
 
 /**
  * Builds from source often report a development version, so the module version Go embedded in the

@@ -1,9 +1,7 @@
 import { parseArgs } from 'node:util';
-import { loadConfig, temporalAddress } from '../config';
+import { loadConfig, type Config } from '../config';
 import { openStore, repositories, type Repositories } from '../store';
 import { PERMISSIONS, type Permission } from '../store/tokens';
-import { createWorkflowGateway } from '../api/temporal';
-import { qaCompleteUpdate } from '../shared/messages';
 import { PRINTING_NOUNS, PRINTING_USAGE, runPrintingCommand } from './commands-printing';
 
 /**
@@ -58,7 +56,7 @@ async function companyOfType(
   return company;
 }
 
-async function run(argv: string[], repos: Repositories): Promise<unknown> {
+async function run(argv: string[], repos: Repositories, config: Config): Promise<unknown> {
   const [noun, verb, ...rest] = argv;
   if ((PRINTING_NOUNS as readonly string[]).includes(noun)) {
     return runPrintingCommand(argv, repos, (message) => new UsageError(message));
@@ -173,20 +171,8 @@ async function run(argv: string[], repos: Repositories): Promise<unknown> {
       const id = positiveInt(positionals[0] ?? '', 'ID');
       const row = await repos.workorders.byId(id);
       if (!row) throw new UsageError(`no workorder ${id}`);
-      const config = loadConfig();
-      const gateway = createWorkflowGateway({
-        address: temporalAddress(config),
-        namespace: config.temporal.namespace,
-        taskQueue: config.temporal.taskQueue,
-        codegenTaskQueue: config.temporal.codegenTaskQueue,
-        batchWindow: config.batchWindow,
-        historyEventsPerRun: config.historyEventsPerRun,
-      });
-      try {
-        return await gateway.update(row.workflow_id, qaCompleteUpdate);
-      } finally {
-        await gateway.close();
-      }
+      const { completeWorkorder } = await import('./workorder-complete');
+      return completeWorkorder(config, row.workflow_id);
     }
     default:
       throw new UsageError(`unknown command "${[noun, verb].filter(Boolean).join(' ')}"`);
@@ -202,7 +188,7 @@ async function main(): Promise<number> {
   const config = loadConfig();
   const store = await openStore(config.databaseUrl);
   try {
-    const result = await run(argv, repositories(store));
+    const result = await run(argv, repositories(store), config);
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return 0;
   } catch (err) {
@@ -210,8 +196,7 @@ async function main(): Promise<number> {
       console.error(`admin: ${(err as Error).message}\n\n${USAGE}`);
       return 2;
     }
-    const detail = (err as { body?: { detail?: string } }).body?.detail;
-    console.error(`admin: ${detail ?? (err instanceof Error ? err.message : String(err))}`);
+    console.error(`admin: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   } finally {
     await store.close();

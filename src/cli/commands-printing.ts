@@ -22,6 +22,13 @@ const CALIBRATION_PARAMETERS = {
   'ink-density': { key: 'ink_density', min: 0.1, max: 5, integer: false, fallback: undefined },
 } as const;
 
+/** What a calibration records for each parameter the operator leaves out. */
+export const CALIBRATION_DEFAULTS: CalibrationParameters = Object.fromEntries(
+  Object.values(CALIBRATION_PARAMETERS).flatMap((spec) =>
+    spec.fallback === undefined ? [] : [[spec.key, spec.fallback]],
+  ),
+);
+
 type Usage = (message: string) => Error;
 
 export async function runPrintingCommand(
@@ -97,13 +104,10 @@ export async function runPrintingCommand(
       if (await repos.printing.calibrationFor(equipmentId, substrateId)) {
         throw usage(`equipment ${equipmentId} and substrate ${substrateId} are already calibrated`);
       }
-      const parameters: CalibrationParameters = {};
+      const parameters: CalibrationParameters = { ...CALIBRATION_DEFAULTS };
       for (const [flag, spec] of Object.entries(CALIBRATION_PARAMETERS)) {
         const raw = values[flag as keyof typeof values];
-        if (raw === undefined) {
-          if (spec.fallback !== undefined) parameters[spec.key] = spec.fallback;
-          continue;
-        }
+        if (raw === undefined) continue;
         const value = Number(raw);
         const shape = spec.integer ? /^\d+$/ : /^\d+(\.\d+)?$/;
         if (typeof raw !== 'string' || !shape.test(raw.trim()) || value < spec.min || value > spec.max) {

@@ -1,13 +1,13 @@
 /**
- * A real headless Chromium for the portal's end-to-end tests: Debian's /usr/bin/chromium driven by
- * playwright-core, with a fresh profile per run. If it cannot start, the tests fail; they never skip.
+ * A real headless Chromium for the portal's end-to-end tests, driven by playwright-core with a fresh
+ * profile per run; the e2e project's setup finds or installs it (test/support/e2e-setup.ts). If it
+ * cannot start, the tests fail; they never skip.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts/portal');
 
 const ARGS = [
@@ -28,12 +28,11 @@ export interface Browser {
 }
 
 export async function launchChromium(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install it with "apt-get install -y chromium"`);
-  }
+  const executablePath = process.env.CHROMIUM_PATH;
+  if (!executablePath) throw new Error('CHROMIUM_PATH is not set: run through jest (the e2e project)');
   const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-chromium-'));
   const context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
+    executablePath,
     headless: true,
     args: ARGS,
     acceptDownloads: true,

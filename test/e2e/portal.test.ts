@@ -7,31 +7,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import {
-  calibration,
-  equipment,
-  printingPartner,
-  substrate,
-  type Partner,
-} from '../support/printing-partner';
-import { ALL_WORKORDER_PERMISSIONS, Stack } from '../support/stack';
+import type { Json, Workorder } from '../support/api-client';
+import { ALL_WORKORDER_PERMISSIONS, type Caller } from '../support/fixtures';
+import { Stack } from '../support/stack';
 import { readZip } from '../support/zip';
 import { ARTIFACTS, launchChromium, Shots, type Browser } from './browser';
-
-type Json = Record<string, unknown>;
 
 const PREFIX = 'HTTPS://SSC.EXAMPLE.ORG/Q/';
 const MAIN_REF = 'ACME-2026-0042';
 const QUANTITY = 250;
 
 let stack: Stack;
-let brand: ReturnType<Stack['brand']>;
-let partner: Partner;
-let partnerToken: string;
+let brand: Caller;
+let partner: Caller;
 let browser: Browser;
 let page: Page;
 let shots: Shots;
-const ids = { press: 0, finePress: 0, idlePress: 0, paper: 0, foil: 0 };
 const orders = { main: 0, older: 0, contested: 0 };
 const requestedUrls: string[] = [];
 const consoleErrors: string[] = [];
@@ -40,15 +31,13 @@ beforeAll(async () => {
   expect(fs.existsSync(path.resolve(__dirname, '../../dist/portal/app.js'))).toBe(true);
   shots = new Shots();
   stack = await (await Stack.create({ env: { REMINDER_DELAY: '1 hour' } })).start();
-  brand = stack.brand('Acme Secure Brands', [...ALL_WORKORDER_PERMISSIONS, 'product_view', 'product_create']);
-  const acmeWines = stack.admin(
-    'brand',
-    'create',
-    '--company',
-    String(brand.company.id),
-    '--name',
-    'Acme Wines',
-  );
+  const { fixtures } = stack;
+  brand = await fixtures.brandOwner('Acme Secure Brands', [
+    ...ALL_WORKORDER_PERMISSIONS,
+    'product_view',
+    'product_create',
+  ]);
+  const acmeWines = await fixtures.brand(brand.company, 'Acme Wines');
   const product = await brand.client.post('/api/v2/products/', {
     sku: 'WINE-750',
     brand_id: acmeWines.id,
@@ -56,36 +45,27 @@ beforeAll(async () => {
   });
   expect(product.status).toBe(201);
 
-  partner = printingPartner(stack, 'Print Partner AG', 'jobs@print-partner.example');
-  partnerToken = partner.client.token as string;
-  ids.press = equipment(stack, partner, 'HP Indigo 6900', 600);
-  ids.finePress = equipment(stack, partner, 'Fine Press', 1200);
-  ids.idlePress = equipment(stack, partner, 'Idle Press', 600);
-  ids.paper = substrate(stack, partner, 'Coated paper');
-  ids.foil = substrate(stack, partner, 'Silver foil');
-  calibration(stack, ids.press, ids.paper, '--module-size-mm', '0.4');
-  calibration(stack, ids.finePress, ids.foil);
-  const template = stack.admin(
-    'template',
-    'create',
-    '--company',
-    String(brand.company.id),
-    '--name',
-    'Neck label SSC',
-    '--type',
-    'SSC',
-    '--code-layout',
-    'sg-inside',
-    '--printing-partner',
-    String(partner.id),
-    '--url-prefix',
-    PREFIX,
-  ).id as number;
+  partner = await fixtures.printingPartner('Print Partner AG', 'jobs@print-partner.example');
+  const press = await fixtures.equipment(partner.company, 'HP Indigo 6900', 600);
+  const finePress = await fixtures.equipment(partner.company, 'Fine Press', 1200);
+  await fixtures.equipment(partner.company, 'Idle Press', 600);
+  const paper = await fixtures.substrate(partner.company, 'Coated paper');
+  const foil = await fixtures.substrate(partner.company, 'Silver foil');
+  await fixtures.calibration(press, paper, { module_size_mm: 0.4 });
+  await fixtures.calibration(finePress, foil);
+  const { id: template } = await fixtures.sscTemplate(brand.company, 'Neck label SSC', {
+    codeLayout: 'sg-inside',
+    printingPartner: partner.company,
+    urlPrefix: PREFIX,
+  });
 
   const create = async (fields: Json) => {
-    const res = await brand.client.post('/api/v2/workorders/create-from-template/', { template, ...fields });
+    const res = await brand.client.post<Workorder>('/api/v2/workorders/create-from-template/', {
+      template,
+      ...fields,
+    });
     expect(res.status).toBe(201);
-    return res.body.id as number;
+    return res.body.id;
   };
   orders.older = await create({ reference: 'ACME-OLDER', quantity: 5 });
   orders.contested = await create({ reference: 'ACME-CONTESTED', quantity: 5 });
@@ -119,7 +99,7 @@ async function newTab(): Promise<Page> {
 
 async function signIn(tab: Page): Promise<void> {
   await tab.goto(`${stack.baseUrl}/portal`);
-  await tab.getByLabel('Access token').fill(partnerToken);
+  await tab.getByLabel('Access token').fill(partner.token);
   await tab.keyboard.press('Enter');
   await tab.locator('#workorders > li').first().waitFor();
 }
@@ -174,7 +154,7 @@ describe('a printing partner processes a secure-code workorder in the portal', (
     expect(await token.getAttribute('aria-invalid')).toBe('true');
     await shots.take(page, 'sign-in-refused');
 
-    await token.fill(partnerToken);
+    await token.fill(partner.token);
     await token.press('Enter');
     await page.getByText('Print Partner AG (printing partner)').waitFor();
     await page.locator('#workorders > li').first().waitFor();
@@ -346,7 +326,7 @@ describe('a printing partner processes a secure-code workorder in the portal', (
     const rows = fs.readFileSync(saved, 'utf8').trim().split('\n');
     expect(rows[0]).toBe('serial_number,extended_id');
     expect(rows).toHaveLength(QUANTITY + 1);
-    expect(requestedUrls.some((u) => u.includes(partnerToken))).toBe(false);
+    expect(requestedUrls.some((u) => u.includes(partner.token))).toBe(false);
   });
 
   test("'Mark printed' tells the brand the order is printed", async () => {

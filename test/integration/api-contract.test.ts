@@ -1,27 +1,35 @@
 /**
- * The HTTP contract (CONTRACT §3–§7) for SID workorders, against the real API and worker processes:
+ * The HTTP contract (docs/product.md: HTTP conventions, Endpoints, The workorder object, Creating a
+ * workorder, Lifecycle) for SID workorders, against the real API and worker processes:
  * auth, permissions, company scoping, error shapes, coercion, idempotency, lists, cancel and 503.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ApiClient, freePort, Stack } from '../support/stack';
+import { freePort } from '../../src/free-port';
+import { ApiClient, type Page, type Workorder } from '../support/api-client';
+import type { Caller } from '../support/fixtures';
+import { Stack } from '../support/stack';
 
 let stack: Stack;
-let acme: ReturnType<Stack['brand']>;
-let other: ReturnType<Stack['brand']>;
+let acme: Caller;
+let other: Caller;
 let templateId: number;
 let staticTemplateId: number;
-let acmeWorkorder: Record<string, unknown>;
+let acmeWorkorder: Workorder;
 
 const CREATE = '/api/v2/workorders/create-from-template/';
 
 beforeAll(async () => {
   stack = await (await Stack.create()).start();
-  acme = stack.brand('Acme');
-  other = stack.brand('Other Brand');
-  templateId = stack.sidTemplate(acme.company.id, 'SID').id as number;
-  staticTemplateId = stack.sidTemplate(acme.company.id, 'Static', '--static').id as number;
-  const created = await acme.client.post(CREATE, { template: templateId, quantity: 20, reference: 'ACME-1' });
+  acme = await stack.fixtures.brandOwner('Acme');
+  other = await stack.fixtures.brandOwner('Other Brand');
+  templateId = (await stack.fixtures.sidTemplate(acme.company, 'SID')).id;
+  staticTemplateId = (await stack.fixtures.sidTemplate(acme.company, 'Static', { isStaticPrint: true })).id;
+  const created = await acme.client.post<Workorder>(CREATE, {
+    template: templateId,
+    quantity: 20,
+    reference: 'ACME-1',
+  });
   expect(created.status).toBe(201);
   acmeWorkorder = created.body;
 });
@@ -48,31 +56,18 @@ describe('authentication and permissions', () => {
     expect(unknown.status).toBe(401);
     expect(unknown.body).toEqual({ detail: 'Invalid token.' });
 
-    const expiredToken = stack.admin(
-      'token',
-      'create',
-      '--company',
-      String(acme.company.id),
-      '--permissions',
-      'workorder_view',
-      '--expires',
-      '2020-01-31',
-    ).token as string;
-    const expired = await new ApiClient(stack.baseUrl, expiredToken).get(detail);
+    const { client: expiredClient } = await stack.fixtures.token(
+      acme.company,
+      ['workorder_view'],
+      '2020-01-31T23:59:59.999Z',
+    );
+    const expired = await expiredClient.get(detail);
     expect(expired.status).toBe(401);
     expect(expired.body).toEqual({ detail: 'Token has expired.' });
   });
 
   test('a valid token without the permission is 403', async () => {
-    const viewOnly = stack.admin(
-      'token',
-      'create',
-      '--company',
-      String(acme.company.id),
-      '--permissions',
-      'workorder_view',
-    ).token as string;
-    const client = new ApiClient(stack.baseUrl, viewOnly);
+    const { client } = await stack.fixtures.token(acme.company, ['workorder_view']);
     const res = await client.post(CREATE, { template: templateId, quantity: 1 });
     expect(res.status).toBe(403);
     expect(res.body).toEqual({ detail: 'You do not have permission to perform this action.' });
@@ -88,23 +83,17 @@ describe('authentication and permissions', () => {
   });
 
   test('printing partners cannot create workorders', async () => {
-    const partner = stack.admin('company', 'create', '--name', 'Printer', '--type', 'printing_partner');
-    const token = stack.admin(
-      'token',
-      'create',
-      '--company',
-      String(partner.id),
-      '--permissions',
+    const partner = await stack.fixtures.printingPartner('Printer', 'jobs@printer.example', [
       'workorder_create',
-    ).token as string;
-    const res = await new ApiClient(stack.baseUrl, token).post(CREATE, { template: templateId, quantity: 1 });
+    ]);
+    const res = await partner.client.post(CREATE, { template: templateId, quantity: 1 });
     expect(res.status).toBe(403);
   });
 });
 
 describe('company scoping', () => {
   test("another company's workorder is 404 Not found, on every endpoint", async () => {
-    const id = acmeWorkorder.id as number;
+    const { id } = acmeWorkorder;
     for (const [method, p] of [
       ['GET', `/api/v2/workorders/${id}/`],
       ['POST', `/api/v2/workorders/${id}/cancel/`],
@@ -116,7 +105,7 @@ describe('company scoping', () => {
       expect([method, p, res.status]).toEqual([method, p, 404]);
       expect(res.body).toEqual({ detail: 'Not found.' });
     }
-    const list = await other.client.get<{ count: number }>('/api/v2/workorders/');
+    const list = await other.client.get<Page<Workorder>>('/api/v2/workorders/');
     expect(list.body.count).toBe(0);
   });
 
@@ -311,7 +300,7 @@ describe('the legacy create-sid endpoint', () => {
   });
 
   test('creates a SID workorder that completes, with string booleans', async () => {
-    const res = await acme.client.post('/api/v2/workorders/create-sid/', {
+    const res = await acme.client.post<Workorder>('/api/v2/workorders/create-sid/', {
       reference: 'LEGACY-1',
       quantity: '3',
       activate_on_complete: 'false',
@@ -326,7 +315,7 @@ describe('the legacy create-sid endpoint', () => {
       activate_on_complete: false,
       due_date: '2030-01-31',
     });
-    const done = await acme.client.waitFor(res.body.id as number, (w) => w.state === 'completed');
+    const done = await acme.client.waitFor(res.body.id, (w) => w.state === 'completed');
     expect(done.codegen_status).toBe(4);
     const serials = await acme.client.request('GET', `/api/v2/workorders/${res.body.id}/serial-numbers/`);
     expect(serials.text.split('\n')[1]).toMatch(/^,[0-9A-Z]{12}$/);
@@ -347,41 +336,30 @@ describe('lists', () => {
         ).status,
       ).toBe(201);
     }
-    const page1 = await acme.client.get<{
-      count: number;
-      next: string;
-      previous: null;
-      results: Array<{ reference: string }>;
-    }>('/api/v2/workorders/?search=LIST-&limit=2');
+    const page1 = await acme.client.get<Page<Workorder>>('/api/v2/workorders/?search=LIST-&limit=2');
     expect(page1.body.count).toBe(3);
     expect(page1.body.results.map((w) => w.reference)).toEqual(['LIST-C', 'LIST-B']);
     expect(page1.body.previous).toBeNull();
-    const next = new URL(page1.body.next);
+    const next = new URL(String(page1.body.next));
     expect(next.origin).toBe(stack.baseUrl);
     expect(next.searchParams.get('search')).toBe('LIST-');
     expect(next.searchParams.get('offset')).toBe('2');
-    const page2 = await acme.client.get<{
-      next: null;
-      previous: string;
-      results: Array<{ reference: string }>;
-    }>(page1.body.next);
+    const page2 = await acme.client.get<Page<Workorder>>(String(page1.body.next));
     expect(page2.body.results.map((w) => w.reference)).toEqual(['LIST-A']);
     expect(page2.body.next).toBeNull();
     expect(page2.body.previous).toContain('search=LIST-');
 
-    const ascending = await acme.client.get<{ results: Array<{ reference: string }> }>(
-      '/api/v2/workorders/?search=list-&ordering=id',
-    );
+    const ascending = await acme.client.get<Page<Workorder>>('/api/v2/workorders/?search=list-&ordering=id');
     expect(ascending.body.results.map((w) => w.reference)).toEqual(['LIST-A', 'LIST-B', 'LIST-C']);
-    const byRemarks = await acme.client.get<{ count: number }>('/api/v2/workorders/?search=listed');
+    const byRemarks = await acme.client.get<Page<Workorder>>('/api/v2/workorders/?search=listed');
     expect(byRemarks.body.count).toBe(3);
   });
 
   test('filter by state and reject bad parameters', async () => {
-    await acme.client.waitFor(acmeWorkorder.id as number, (w) => w.state === 'completed');
+    await acme.client.waitFor(acmeWorkorder.id, (w) => w.state === 'completed');
     // Lists read the database, which the workflow updates right after its state changes.
     const url = '/api/v2/workorders/?state=completed&limit=1000';
-    let completed = await acme.client.get<{ results: Array<{ state: string }> }>(url);
+    let completed = await acme.client.get<Page<Workorder>>(url);
     for (let i = 0; i < 40 && completed.body.results.length === 0; i++) {
       await new Promise((r) => setTimeout(r, 100));
       completed = await acme.client.get(url);
@@ -397,13 +375,13 @@ describe('lists', () => {
 
 describe('cancel', () => {
   test('cancel during generation stops it, removes partial files, and is final', async () => {
-    const created = await acme.client.post(CREATE, {
+    const created = await acme.client.post<Workorder>(CREATE, {
       template: templateId,
       quantity: 60_000,
       reference: 'CANCEL-ME',
     });
     expect(created.status).toBe(201);
-    const id = created.body.id as number;
+    const { id } = created.body;
     await acme.client.waitFor(id, (w) => w.codegen_status === 6, 30_000);
     const res = await acme.client.post(`/api/v2/workorders/${id}/cancel/`, { reason: 'Wrong artwork' });
     expect(res.status).toBe(200);
@@ -431,12 +409,12 @@ describe('cancel', () => {
   });
 
   test('a completed workorder cannot be canceled; an active one cannot be archived', async () => {
-    const created = await acme.client.post(CREATE, {
+    const created = await acme.client.post<Workorder>(CREATE, {
       template: templateId,
       quantity: 1,
       reference: 'DONE-1',
     });
-    const id = created.body.id as number;
+    const { id } = created.body;
     await acme.client.waitFor(id, (w) => w.state === 'completed');
     const cancel = await acme.client.post(`/api/v2/workorders/${id}/cancel/`);
     expect(cancel.status).toBe(409);
@@ -457,7 +435,7 @@ describe('throttling', () => {
     const small = await Stack.create({ env: { THROTTLE_PER_MINUTE: '5' } });
     try {
       await small.startApi();
-      const b = small.brand('Busy Brand');
+      const b = await small.fixtures.brandOwner('Busy Brand');
       for (let i = 0; i < 5; i++) expect((await b.client.get('/api/v2/workorders/')).status).toBe(200);
       const res = await b.client.get('/api/v2/workorders/');
       expect(res.status).toBe(429);
@@ -478,13 +456,13 @@ describe('when Temporal is unreachable', () => {
     const isolated = await Stack.create({ temporalAddress: `127.0.0.1:${deadPort}` });
     try {
       await isolated.startApi();
-      const b = isolated.brand('Offline Brand');
-      const t = isolated.sidTemplate(b.company.id, 'T');
+      const b = await isolated.fixtures.brandOwner('Offline Brand');
+      const t = await isolated.fixtures.sidTemplate(b.company, 'T');
       const res = await b.client.post(CREATE, { template: t.id, quantity: 1, reference: 'OFFLINE' });
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBeTruthy();
       expect(res.text).not.toMatch(/at .*\.js:\d+/);
-      const list = await b.client.get<{ count: number }>('/api/v2/workorders/');
+      const list = await b.client.get<Page<Workorder>>('/api/v2/workorders/');
       expect(list.status).toBe(200);
       expect(list.body.count).toBe(0);
       const ready = await fetch(`${isolated.baseUrl}/readyz`);

@@ -4,9 +4,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { isValidExtendedId } from '../../src/codes/alphabet';
+import { workflowIdFor } from '../../src/shared/workorder';
+import type { Workorder } from '../support/api-client';
 import { decodeQrPng } from '../support/qr';
 import { regenerateZip } from '../support/regenerate';
 import { Stack } from '../support/stack';
@@ -25,22 +26,21 @@ afterAll(async () => {
 });
 
 test('a 300,001-code order continues as new, completes once, and ships the CSV with one sample image', async () => {
-  const brand = stack.brand('Big Brand');
-  const template = stack.sidTemplate(brand.company.id, 'T');
-  const created = await brand.client.post('/api/v2/workorders/create-from-template/', {
+  const brand = await stack.fixtures.brandOwner('Big Brand');
+  const template = await stack.fixtures.sidTemplate(brand.company, 'T');
+  const created = await brand.client.post<Workorder>('/api/v2/workorders/create-from-template/', {
     template: template.id,
     quantity: String(QUANTITY),
   });
   expect(created.status).toBe(201);
-  const id = created.body.id as number;
+  const { id } = created.body;
   const done = await brand.client.waitFor(id, (w) => w.state === 'completed', 240_000);
   expect(done.progress).toEqual({ codes_generated: QUANTITY, batches_completed: 31, batches_total: 31 });
 
-  const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS });
-  try {
-    const client = new Client({ connection });
+  await stack.temporal(async (client) => {
     const runs = [];
-    for await (const run of client.workflow.list({ query: `WorkflowId = "workorder-${id}"` })) runs.push(run);
+    for await (const run of client.workflow.list({ query: `WorkflowId = "${workflowIdFor(id)}"` }))
+      runs.push(run);
     expect(runs.length).toBeGreaterThan(1);
     expect(runs.filter((r) => r.status.name === 'CONTINUED_AS_NEW').length).toBe(runs.length - 1);
     for (const run of runs) expect(run.historyLength).toBeLessThan(200);
@@ -48,15 +48,13 @@ test('a 300,001-code order continues as new, completes once, and ships the CSV w
       // The first run (continued as new mid-generation) and the last (completed, waiting for archive).
       runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
       const save = async (runId: string, name: string) => {
-        const history = await client.workflow.getHandle(`workorder-${id}`, runId).fetchHistory();
+        const history = await client.workflow.getHandle(workflowIdFor(id), runId).fetchHistory();
         fs.writeFileSync(path.resolve(__dirname, `../histories/${name}.json`), historyToJSON(history));
       };
       await save(runs[0].runId, 'csv-only-first-run');
       await save(runs[runs.length - 1].runId, 'csv-only-last-run');
     }
-  } finally {
-    await connection.close();
-  }
+  });
 
   const downloaded = (await brand.client.bytes(`/api/v2/workorders/${id}/download/`)).data;
   // Batches went several to an activity here; regenerated one batch at a time, the zip is the same.

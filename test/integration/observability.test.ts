@@ -6,28 +6,28 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
-import { startThrowawayDevServer, type DevServer } from '../../scripts/lib/dev-server';
-import { findTemporalCli } from '../../scripts/lib/temporal-cli';
-import { loadConfig } from '../../src/config';
-import { ApiClient, freePort, sleep, Stack } from '../support/stack';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '../../src/free-port';
+import { workflowIdFor } from '../../src/shared/workorder';
+import { ApiClient, type Workorder } from '../support/api-client';
+import type { Caller } from '../support/fixtures';
+import { Stack } from '../support/stack';
 
 const CODE_KEY = randomBytes(32).toString('hex');
 const QUANTITY = 25;
 const REQUEST_ID = `obs-${randomBytes(6).toString('hex')}`;
 
-let temporal: { server: DevServer; dir: string } | undefined;
 let stack: Stack;
 let api: ChildProcess;
 let worker: ChildProcess;
-let acme: ReturnType<Stack['brand']>;
+let acme: Caller;
 let templateId: number;
 let workerPort: number;
-let workorder: Record<string, unknown>;
+let workorder: Workorder;
 
-type LogLine = Record<string, unknown>;
+/** A JSON log line: pino's fields, and whatever the line carries besides. */
+type LogLine = Record<string, unknown> & { time?: string; duration_ms?: number };
 
 /** Every JSON line a process wrote so far (stdout and stderr, in order). */
 function logLines(name: 'api' | 'worker'): LogLine[] {
@@ -70,48 +70,30 @@ function sample(text: string, series: string): number | undefined {
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
-/**
- * Every stack numbers its workorders from 1 and the API starts `workorder-<id>` (use-existing,
- * reject-duplicate), so stacks sharing the run's dev server can capture or refuse each other's
- * workorder 1. This file, which stops processes mid-flight, runs on a dev server of its own.
- */
-async function ownTemporalServer(): Promise<{ server: DevServer; dir: string }> {
-  const cli = await findTemporalCli({
-    explicitPath: loadConfig().temporal.cliPath,
-    projectDir: path.resolve(__dirname, '../..'),
-    log: () => undefined,
-  });
-  return startThrowawayDevServer(cli.path, 'workorder-observability-');
-}
-
 beforeAll(async () => {
-  temporal = await ownTemporalServer();
   workerPort = await freePort();
   stack = await Stack.create({
-    temporalAddress: temporal.server.address,
     // debug: the SDK's own activity lines ("Activity completed") are written too.
     env: { LOG_LEVEL: 'debug', WORKER_METRICS_PORT: String(workerPort), CODE_KEY },
   });
   worker = await stack.startWorker();
   api = await stack.startApi();
-  acme = stack.brand('Acme Observed');
-  templateId = stack.sidTemplate(acme.company.id, 'SID').id as number;
-  const created = await acme.client.post('/api/v2/workorders/create-from-template/', {
+  acme = await stack.fixtures.brandOwner('Acme Observed');
+  templateId = (await stack.fixtures.sidTemplate(acme.company, 'SID')).id;
+  const created = await acme.client.post<Workorder>('/api/v2/workorders/create-from-template/', {
     template: templateId,
     quantity: QUANTITY,
     reference: 'OBS-1',
   });
   expect(created.status).toBe(201);
   workorder = await acme.client.waitFor(
-    created.body.id as number,
+    created.body.id,
     (w) => w.state === 'completed' && typeof w.codegen_file === 'string',
   );
 });
 
 afterAll(async () => {
   await stack?.destroy();
-  await temporal?.server.stop();
-  if (temporal) fs.rmSync(temporal.dir, { recursive: true, force: true });
 });
 
 describe('API request logs', () => {
@@ -132,21 +114,21 @@ describe('API request logs', () => {
       company_id: acme.company.id,
     });
     expect(line.duration_ms).toEqual(expect.any(Number));
-    expect(line.duration_ms as number).toBeGreaterThanOrEqual(0);
-    expect(Date.parse(line.time as string)).not.toBeNaN();
+    expect(line.duration_ms).toBeGreaterThanOrEqual(0);
+    expect(Date.parse(String(line.time))).not.toBeNaN();
     expect(JSON.stringify(line)).not.toContain('search=OBS');
   });
 
   test('a signed download link is logged without its signature', async () => {
     const id = `${REQUEST_ID}-link`;
-    const res = await new ApiClient(stack.baseUrl, null).request('HEAD', workorder.codegen_file as string, {
+    const res = await new ApiClient(stack.baseUrl, null).request('HEAD', String(workorder.codegen_file), {
       headers: { 'X-Request-Id': id },
     });
     expect(res.status).toBe(200);
     const line = await waitForLine('api', (l) => l.request_id === id);
     expect(line).toMatchObject({
       method: 'HEAD',
-      path: `/api/v2/workorders/${String(workorder.id)}/download/`,
+      path: `/api/v2/workorders/${workorder.id}/download/`,
       status: 200,
     });
   });
@@ -181,7 +163,7 @@ describe('worker logs', () => {
       level: 'info',
       component: 'worker',
       sdkComponent: 'workflow',
-      workflowId: `workorder-${String(workorder.id)}`,
+      workflowId: workflowIdFor(workorder.id),
     });
   });
 
@@ -203,7 +185,7 @@ describe('worker logs', () => {
 
 describe('API /metrics', () => {
   test('requests by route pattern and status, workorders created and totals by type and state', async () => {
-    expect((await acme.client.get(`/api/v2/workorders/${String(workorder.id)}/`)).status).toBe(200);
+    expect((await acme.client.get(`/api/v2/workorders/${workorder.id}/`)).status).toBe(200);
     const text = await scrape(`${stack.baseUrl}/metrics`);
 
     expect(text).toContain('# TYPE http_requests_total counter');
@@ -298,7 +280,7 @@ describe('graceful shutdown of the API', () => {
     expect(JSON.parse(res.body)).toMatchObject({ reference: 'OBS-DRAIN' });
     const line = await waitForLine('api', (l) => l.request_id === `${REQUEST_ID}-drain`);
     expect(line).toMatchObject({ method: 'POST', status: 201 });
-    expect(line.duration_ms as number).toBeGreaterThanOrEqual(900);
+    expect(line.duration_ms).toBeGreaterThanOrEqual(900);
 
     expect(await exited).toBe(0);
     // Idle keep-alive connections are closed as soon as their answer is out, not when they time out.
@@ -326,7 +308,7 @@ describe('graceful shutdown of the worker', () => {
 describe('secrets stay out of the logs', () => {
   test('no token, code key, link signature or Authorization header in any captured line', async () => {
     const everything = stack.logs.join('');
-    const signature = new URL(workorder.codegen_file as string).searchParams.get('signature');
+    const signature = new URL(String(workorder.codegen_file)).searchParams.get('signature');
     expect(signature).toBeTruthy();
     expect(everything).not.toContain(acme.token);
     expect(everything).not.toContain(CODE_KEY);

@@ -1,16 +1,17 @@
 /**
  * The products and brands API as brand upload handlers use it (seed "Upload Products"), on the real
- * API and worker processes: CLI brands, one POST per product with string values, sku__exact
+ * API and worker processes: brands, one POST per product with string values, sku__exact
  * lookups, PATCH, multipart images served back by URL, archive, and products on workorders.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_QR, renderQrPng } from '../../src/codes/qr';
-import { ALL_WORKORDER_PERMISSIONS, ApiClient, Stack } from '../support/stack';
+import { ApiClient, type Json, type Page, type Workorder } from '../support/api-client';
+import { ALL_WORKORDER_PERMISSIONS, PRODUCT_PERMISSIONS, type Caller } from '../support/fixtures';
+import { Stack } from '../support/stack';
 import { prevalidate, uploadProducts } from '../support/upload-handler';
 import { readZip } from '../support/zip';
 
-const PRODUCT_PERMISSIONS = ['product_view', 'product_create', 'product_edit', 'product_delete'];
 const SEED_PRODUCT_KEYS = [
   'id',
   'uuid',
@@ -31,13 +32,9 @@ const SEED_PRODUCT_KEYS = [
   'campaign',
 ];
 
-type Json = Record<string, unknown>;
-type Brand = ReturnType<Stack['brand']>;
-type List = { count: number; next: string | null; previous: string | null; results: Json[] };
-
 let stack: Stack;
-let acme: Brand;
-let other: Brand;
+let acme: Caller;
+let other: Caller;
 let acmeBrandId: number;
 let otherBrandId: number;
 
@@ -74,70 +71,35 @@ function imageForm(data: Buffer, filename: string, fields: Record<string, string
 }
 
 const lookup = (client: ApiClient, sku: string) =>
-  client.get<List>(`/api/v2/products/?sku__exact=${encodeURIComponent(sku)}`);
+  client.get<Page>(`/api/v2/products/?sku__exact=${encodeURIComponent(sku)}`);
 
 beforeAll(async () => {
   stack = await (await Stack.create()).start();
-  acme = stack.brand('Acme Foods', [...ALL_WORKORDER_PERMISSIONS, ...PRODUCT_PERMISSIONS]);
-  other = stack.brand('Other Co', [...ALL_WORKORDER_PERMISSIONS, ...PRODUCT_PERMISSIONS]);
-  acmeBrandId = stack.admin('brand', 'create', '--company', String(acme.company.id), '--name', 'Acme Snacks')
-    .id as number;
-  otherBrandId = stack.admin('brand', 'create', '--company', String(other.company.id), '--name', 'Other')
-    .id as number;
+  const { fixtures } = stack;
+  acme = await fixtures.brandOwner('Acme Foods', [...ALL_WORKORDER_PERMISSIONS, ...PRODUCT_PERMISSIONS]);
+  other = await fixtures.brandOwner('Other Co', [...ALL_WORKORDER_PERMISSIONS, ...PRODUCT_PERMISSIONS]);
+  acmeBrandId = (await fixtures.brand(acme.company, 'Acme Snacks')).id;
+  otherBrandId = (await fixtures.brand(other.company, 'Other')).id;
+  await fixtures.brand(acme.company, 'Acme Drinks');
 });
 
 afterAll(async () => {
   await stack?.destroy();
 });
 
-describe('admin brand create', () => {
-  test('prints the brand as one JSON object', () => {
-    const brand = stack.admin(
-      'brand',
-      'create',
-      '--company',
-      String(acme.company.id),
-      '--name',
-      'Acme Drinks',
-    );
-    expect(brand).toMatchObject({
-      id: expect.any(Number),
-      company_id: acme.company.id,
-      name: 'Acme Drinks',
-      image: null,
-    });
-  });
-
-  test('bad input exits 2 with a message', () => {
-    const partner = stack.admin('company', 'create', '--name', 'Printer', '--type', 'printing_partner');
-    const cases = [
-      ['--company', String(acme.company.id)],
-      ['--company', 'x', '--name', 'N'],
-      ['--company', '99999', '--name', 'N'],
-      ['--company', String(partner.id), '--name', 'N'],
-      ['--company', String(acme.company.id), '--name', 'Acme Snacks'],
-    ];
-    for (const args of cases) {
-      const result = stack.adminRaw('brand', 'create', ...args);
-      expect(result.status).toBe(2);
-      expect(result.stderr).toMatch(/^admin: /);
-    }
-  });
-});
-
 describe('GET /api/v2/brands/', () => {
   test("lists the company's brands only, paginated, newest first", async () => {
-    const res = await acme.client.get<List>('/api/v2/brands/?limit=1');
+    const res = await acme.client.get<Page>('/api/v2/brands/?limit=1');
     expect(res.status).toBe(200);
     expect(res.body.count).toBe(2);
     expect(res.body.results[0]).toMatchObject({ name: 'Acme Drinks', image: null });
     expect(res.body.next).toBe(`${stack.baseUrl}/api/v2/brands/?limit=1&offset=1`);
-    const others = await other.client.get<List>('/api/v2/brands/');
+    const others = await other.client.get<Page>('/api/v2/brands/');
     expect(others.body.results.map((b) => b.id)).toEqual([otherBrandId]);
   });
 
   test('needs product_view', async () => {
-    const workordersOnly = stack.brand('Workorders Only');
+    const workordersOnly = await stack.fixtures.brandOwner('Workorders Only');
     expect((await workordersOnly.client.get('/api/v2/brands/')).status).toBe(403);
     expect((await new ApiClient(stack.baseUrl, null).get('/api/v2/brands/')).status).toBe(401);
   });
@@ -180,7 +142,7 @@ describe('the upload handler of the seed', () => {
 
     const again = await uploadProducts(acme.client, records(), logFile);
     expect(again).toEqual({ uploaded: [], skipped: ['PR1', 'PR2', 'PR3'], failed: [], posts: 0 });
-    const list = await acme.client.get<List>('/api/v2/products/');
+    const list = await acme.client.get<Page>('/api/v2/products/');
     expect(list.body.count).toBe(3);
   });
 
@@ -193,7 +155,7 @@ describe('the upload handler of the seed', () => {
     expect(report.failed).toEqual([
       { sku: 'PR1', status: 400, body: { sku: ['SKU must be unique within this company.'] } },
     ]);
-    expect((await acme.client.get<List>('/api/v2/products/')).body.count).toBe(3);
+    expect((await acme.client.get<Page>('/api/v2/products/')).body.count).toBe(3);
   });
 });
 
@@ -333,32 +295,19 @@ describe('POST /api/v2/products/', () => {
   });
 
   test('a printing partner cannot create products, and sees none', async () => {
-    const partner = stack.admin('company', 'create', '--name', 'Print Partner', '--type', 'printing_partner');
-    const token = stack.admin(
-      'token',
-      'create',
-      '--company',
-      String(partner.id),
-      '--permissions',
-      PRODUCT_PERMISSIONS.join(','),
+    const { client } = await stack.fixtures.printingPartner(
+      'Print Partner',
+      'jobs@print-partner.example',
+      PRODUCT_PERMISSIONS,
     );
-    const client = new ApiClient(stack.baseUrl, token.token as string);
     const post = await client.post('/api/v2/products/', { sku: 'P1', brand_id: acmeBrandId, name: 'x' });
     expectError(post, 403, '{"detail": "Only brand owners can create products."}');
-    expect((await client.get<List>('/api/v2/products/')).body.count).toBe(0);
-    expect((await client.get<List>('/api/v2/brands/')).body.count).toBe(0);
+    expect((await client.get<Page>('/api/v2/products/')).body.count).toBe(0);
+    expect((await client.get<Page>('/api/v2/brands/')).body.count).toBe(0);
   });
 
   test('a token without product_create is 403', async () => {
-    const viewer = stack.admin(
-      'token',
-      'create',
-      '--company',
-      String(acme.company.id),
-      '--permissions',
-      'product_view',
-    );
-    const client = new ApiClient(stack.baseUrl, viewer.token as string);
+    const { client } = await stack.fixtures.token(acme.company, ['product_view']);
     expect(
       (await client.post('/api/v2/products/', { sku: 'V1', brand_id: acmeBrandId, name: 'x' })).status,
     ).toBe(403);
@@ -390,9 +339,9 @@ describe('GET /api/v2/products/', () => {
   });
 
   test('search, ordering and pagination', async () => {
-    const search = await acme.client.get<List>('/api/v2/products/?search=third');
+    const search = await acme.client.get<Page>('/api/v2/products/?search=third');
     expect(search.body.results.map((p) => p.sku)).toEqual(['PR3']);
-    const asc = await acme.client.get<List>('/api/v2/products/?ordering=id&limit=2');
+    const asc = await acme.client.get<Page>('/api/v2/products/?ordering=id&limit=2');
     expect(asc.body.results.map((p) => p.sku)).toEqual(['PR1', 'PR2']);
     expect(asc.body.next).toBe(`${stack.baseUrl}/api/v2/products/?ordering=id&limit=2&offset=2`);
     const bad = await acme.client.get('/api/v2/products/?ordering=sku');
@@ -603,9 +552,9 @@ describe('DELETE /api/v2/products/{id}/', () => {
     expect(res.text).toBe('');
     expect((await acme.client.get(`/api/v2/products/${pr3.id}/`)).body.is_archived).toBe(true);
     expect((await lookup(acme.client, 'PR3')).body.count).toBe(0);
-    const archived = await acme.client.get<List>('/api/v2/products/?is_archived=1&sku__exact=PR3');
+    const archived = await acme.client.get<Page>('/api/v2/products/?is_archived=1&sku__exact=PR3');
     expect(archived.body.results.map((p) => p.id)).toEqual([pr3.id]);
-    expect((await acme.client.get<List>('/api/v2/products/?is_archived=true')).body.count).toBe(1);
+    expect((await acme.client.get<Page>('/api/v2/products/?is_archived=true')).body.count).toBe(1);
     expectError(
       await acme.client.post('/api/v2/products/', { sku: 'PR3', brand_id: acmeBrandId, name: 'x' }),
       400,
@@ -628,7 +577,7 @@ describe('DELETE /api/v2/products/{id}/', () => {
 describe('products on workorders', () => {
   test('a workorder names its product by SKU or id; the workorder shows the product and its brand', async () => {
     const pr1 = (await lookup(acme.client, 'PR1')).body.results[0];
-    const sid = await acme.client.post('/api/v2/workorders/create-sid/', {
+    const sid = await acme.client.post<Workorder>('/api/v2/workorders/create-sid/', {
       reference: 'with product',
       quantity: '3',
       activate_on_complete: 'true',
@@ -644,8 +593,8 @@ describe('products on workorders', () => {
       image: pr1.image,
     });
 
-    const template = stack.sidTemplate(acme.company.id, 'SID');
-    const byId = await acme.client.post('/api/v2/workorders/create-from-template/', {
+    const template = await stack.fixtures.sidTemplate(acme.company, 'SID');
+    const byId = await acme.client.post<Workorder>('/api/v2/workorders/create-from-template/', {
       template: template.id,
       quantity: 2,
       product: pr1.id,
@@ -672,15 +621,15 @@ describe('products on workorders', () => {
     expect(foreign.status).toBe(400);
 
     await acme.client.waitFor(
-      sid.body.id as number,
+      sid.body.id,
       (w) => w.state === 'completed' && typeof w.codegen_file === 'string',
     );
-    await acme.client.waitFor(byId.body.id as number, (w) => w.state === 'completed');
+    await acme.client.waitFor(byId.body.id, (w) => w.state === 'completed');
     // 3 + 2 codes; only the first workorder activates its codes on completion.
     const counted = (await lookup(acme.client, 'PR1')).body.results[0];
     expect(counted).toMatchObject({ code_count: 5, active_code_count: 3, blacklisted_code_count: 0 });
 
-    const listed = await acme.client.get<List>('/api/v2/workorders/?search=with%20product');
+    const listed = await acme.client.get<Page>('/api/v2/workorders/?search=with%20product');
     expect(listed.body.results[0].product).toMatchObject({ id: pr1.id, sku: 'PR1' });
 
     const zip = await acme.client.bytes(`/api/v2/workorders/${sid.body.id}/download/`);

@@ -3,9 +3,8 @@
  * API finds the row, starts exactly one workflow for it, and the workorder completes.
  */
 import { sql } from 'kysely';
-import { Client, Connection } from '@temporalio/client';
-import { loadConfig } from '../../src/config';
-import { openStore, repositories } from '../../src/store';
+import { workflowIdFor } from '../../src/shared/workorder';
+import { repositories } from '../../src/store';
 import { Stack } from '../support/stack';
 
 let stack: Stack;
@@ -20,39 +19,32 @@ afterAll(async () => {
 });
 
 test('a row left without its workflow gets exactly one at the next API start', async () => {
-  const brand = stack.brand('Reconcile Brand');
-  const template = stack.sidTemplate(brand.company.id, 'T');
+  const brand = await stack.fixtures.brandOwner('Reconcile Brand');
+  const template = await stack.fixtures.sidTemplate(brand.company, 'T');
 
   // What a crash right after the insert leaves: the row, no workflow, workflow_started = 0.
-  const store = await openStore(loadConfig(stack.env).databaseUrl);
-  let id: number;
-  try {
-    const row = await repositories(store).workorders.create({
-      companyId: brand.company.id as number,
-      printingPartnerId: null,
-      templateId: template.id as number,
-      type: 'SID',
-      reference: 'ORPHAN-1',
-      remarks: '',
-      quantity: 7,
-      dueDate: null,
-      totalImpressions: null,
-      codeLayout: 'qr',
-      useSerialNumber: true,
-      activateOnComplete: false,
-      isStaticPrint: false,
-      isHybrid: false,
-      urlPrefix: 'HTTPS://QR.EXAMPLE.COM/Q/',
-      productId: null,
-      brandId: null,
-      keyId: 'k1',
-    });
-    id = row.id;
-    const longAgo = new Date(Date.now() - 5 * 60_000).toISOString();
-    await sql`update workorders set creation_date = ${longAgo} where id = ${id}`.execute(store.db);
-  } finally {
-    await store.close();
-  }
+  const { id } = await repositories(stack.store).workorders.create({
+    companyId: brand.company.id,
+    printingPartnerId: null,
+    templateId: template.id,
+    type: 'SID',
+    reference: 'ORPHAN-1',
+    remarks: '',
+    quantity: 7,
+    dueDate: null,
+    totalImpressions: null,
+    codeLayout: 'qr',
+    useSerialNumber: true,
+    activateOnComplete: false,
+    isStaticPrint: false,
+    isHybrid: false,
+    urlPrefix: template.url_prefix,
+    productId: null,
+    brandId: null,
+    keyId: 'k1',
+  });
+  const longAgo = new Date(Date.now() - 5 * 60_000).toISOString();
+  await sql`update workorders set creation_date = ${longAgo} where id = ${id}`.execute(stack.store.db);
 
   await stack.startApi();
   const done = await brand.client.waitFor(id, (w) => w.state === 'completed', 60_000);
@@ -62,16 +54,10 @@ test('a row left without its workflow gets exactly one at the next API start', a
   await stack.stop();
   await stack.startWorker();
   await stack.startApi();
-  const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS });
-  try {
+  await stack.temporal(async (client) => {
     const runs = [];
-    for await (const run of new Client({ connection }).workflow.list({
-      query: `WorkflowId = "workorder-${id}"`,
-    })) {
+    for await (const run of client.workflow.list({ query: `WorkflowId = "${workflowIdFor(id)}"` }))
       runs.push(run);
-    }
     expect(runs).toHaveLength(1);
-  } finally {
-    await connection.close();
-  }
+  });
 });

@@ -5,42 +5,35 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { isValidExtendedId } from '../../src/codes/alphabet';
 import { DEFAULT_QR, renderQrPng } from '../../src/codes/qr';
+import { workflowIdFor } from '../../src/shared/workorder';
+import { ApiClient, type Page, type Workorder } from '../support/api-client';
+import type { Caller } from '../support/fixtures';
 import { decodeQrPng } from '../support/qr';
 import { regenerateZip } from '../support/regenerate';
-import { ApiClient, Stack } from '../support/stack';
+import { Stack } from '../support/stack';
 import { readZip } from '../support/zip';
 
 const QUANTITY = 12_345; // two batches: 10,000 + 2,345
 const PREFIX = 'HTTPS://SCAN.EXAMPLE.ORG/Q/';
 
 let stack: Stack;
-let brand: ReturnType<Stack['brand']>;
+let brand: Caller;
 let templateId: number;
-let workorder: Record<string, unknown>;
+let workorder: Workorder;
 let zipBytes: Buffer;
 let entries: Map<string, Buffer>;
 
 beforeAll(async () => {
   stack = await (await Stack.create()).start();
-  brand = stack.brand('Acme Brands');
-  const template = stack.admin(
-    'template',
-    'create',
-    '--company',
-    String(brand.company.id),
-    '--name',
-    'SID serialized',
-    '--type',
-    'SID',
-    '--url-prefix',
-    PREFIX.toLowerCase(),
-    '--activate-on-complete',
-  );
-  templateId = template.id as number;
+  brand = await stack.fixtures.brandOwner('Acme Brands');
+  const template = await stack.fixtures.sidTemplate(brand.company, 'SID serialized', {
+    urlPrefix: PREFIX,
+    activateOnComplete: true,
+  });
+  templateId = template.id;
 });
 
 afterAll(async () => {
@@ -57,16 +50,14 @@ const csvRows = (b: Buffer) =>
 
 describe('a SID workorder from template to zip', () => {
   test('templates are listed for the brand', async () => {
-    const res = await brand.client.get<{ count: number; results: Array<Record<string, unknown>> }>(
-      '/api/v2/workorders/templates/',
-    );
+    const res = await brand.client.get<Page>('/api/v2/workorders/templates/');
     expect(res.status).toBe(200);
     expect(res.body.count).toBe(1);
     expect(res.body.results[0]).toMatchObject({ id: templateId, code_layout: 'qr', url_prefix: PREFIX });
   });
 
   test('create-from-template accepts values sent as strings and answers 201 with a Location', async () => {
-    const res = await brand.client.post('/api/v2/workorders/create-from-template/', {
+    const res = await brand.client.post<Workorder>('/api/v2/workorders/create-from-template/', {
       template: String(templateId),
       quantity: String(QUANTITY),
       reference: 'Workorder for product P2',
@@ -82,7 +73,7 @@ describe('a SID workorder from template to zip', () => {
       reference: 'Workorder for product P2',
       type: 'SID',
       codegen_file: null,
-      workflow_id: `workorder-${res.body.id}`,
+      workflow_id: workflowIdFor(res.body.id),
       data: { remarks: 'first run', activate_on_complete: true, static_unique_codes_quantity: 0 },
       progress: { codes_generated: 0, batches_completed: 0, batches_total: 2 },
     });
@@ -91,14 +82,14 @@ describe('a SID workorder from template to zip', () => {
       name: 'Acme Brands',
       company_type: 'brand_owner',
     });
-    expect(String(res.body.creation_date)).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(res.body.creation_date).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     workorder = res.body;
   });
 
   test('polling shows generation and then completed with a codegen_file', async () => {
     const seen = new Set<string>();
-    const done = await brand.client.waitFor(workorder.id as number, (w) => {
-      seen.add(`${String(w.state)}/${String(w.codegen_status)}`);
+    const done = await brand.client.waitFor(workorder.id, (w) => {
+      seen.add(`${w.state}/${w.codegen_status}`);
       return w.state === 'completed' && typeof w.codegen_file === 'string';
     });
     expect(done).toMatchObject({
@@ -265,7 +256,7 @@ describe('a SID workorder from template to zip', () => {
   });
 
   test('regenerating the same workorder gives a byte-identical zip', async () => {
-    const again = await regenerateZip(stack.env, workorder.id as number);
+    const again = await regenerateZip(stack.env, workorder.id);
     expect(sha256(again)).toBe(sha256(zipBytes));
   });
 
@@ -284,9 +275,8 @@ describe('a SID workorder from template to zip', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id: workorder.id, is_archived: true, state: 'completed' });
 
-    const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS });
-    try {
-      const handle = new Client({ connection }).workflow.getHandle(`workorder-${workorder.id}`);
+    await stack.temporal(async (client) => {
+      const handle = client.workflow.getHandle(workflowIdFor(workorder.id));
       await handle.result();
       const description = await handle.describe();
       expect(description.status.name).toBe('COMPLETED');
@@ -297,18 +287,14 @@ describe('a SID workorder from template to zip', () => {
         const file = path.resolve(__dirname, '../histories/sid-complete.json');
         fs.writeFileSync(file, historyToJSON(history));
       }
-    } finally {
-      await connection.close();
-    }
+    });
 
     const detail = await brand.client.get(`/api/v2/workorders/${workorder.id}/`);
     expect(detail.status).toBe(200);
     expect(detail.body).toMatchObject({ is_archived: true, state: 'completed', codegen_status: 4 });
-    const active = await brand.client.get<{ count: number }>('/api/v2/workorders/');
+    const active = await brand.client.get<Page<Workorder>>('/api/v2/workorders/');
     expect(active.body.count).toBe(0);
-    const archived = await brand.client.get<{ count: number; results: Array<{ id: number }> }>(
-      '/api/v2/workorders/?is_archived=1',
-    );
+    const archived = await brand.client.get<Page<Workorder>>('/api/v2/workorders/?is_archived=1');
     expect(archived.body.results.map((w) => w.id)).toEqual([workorder.id]);
 
     const again = await brand.client.post(`/api/v2/workorders/${workorder.id}/archive/`);

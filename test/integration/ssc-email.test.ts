@@ -3,22 +3,19 @@
  * three and none after the confirmation; an SMTP server that refuses for a while delays mail
  * without touching the workorder, and each event still arrives exactly once.
  */
-import {
-  calibration,
-  equipment,
-  printingPartner,
-  substrate,
-  type Partner,
-} from '../support/printing-partner';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Workorder } from '../support/api-client';
+import type { Caller } from '../support/fixtures';
 import { TestSmtpServer, type ReceivedMail } from '../support/smtp';
-import { sleep, Stack } from '../support/stack';
+import { Stack } from '../support/stack';
 
 const REMINDER_SECONDS = 2;
 
 let smtp: TestSmtpServer;
 let stack: Stack;
-let brand: ReturnType<Stack['brand']>;
-let partner: Partner;
+const PARTNER_EMAIL = 'jobs@slow-printer.example';
+let brand: Caller;
+let partner: Caller;
 let templateId: number;
 const press = { equipment: 0, substrate: 0 };
 
@@ -27,25 +24,19 @@ beforeAll(async () => {
   stack = await (
     await Stack.create({ env: { SMTP_URL: smtp.url, REMINDER_DELAY: `${REMINDER_SECONDS} seconds` } })
   ).start();
-  brand = stack.brand('Reminded Brand');
-  partner = printingPartner(stack, 'Slow Printer', 'jobs@slow-printer.example');
-  press.equipment = equipment(stack, partner, 'Press', 600);
-  press.substrate = substrate(stack, partner, 'Paper');
-  calibration(stack, press.equipment, press.substrate);
-  templateId = stack.admin(
-    'template',
-    'create',
-    '--company',
-    String(brand.company.id),
-    '--name',
-    'SSC',
-    '--type',
-    'SSC',
-    '--code-layout',
-    'sg-inside',
-    '--printing-partner',
-    String(partner.id),
-  ).id as number;
+  const { fixtures } = stack;
+  brand = await fixtures.brandOwner('Reminded Brand');
+  partner = await fixtures.printingPartner('Slow Printer', PARTNER_EMAIL);
+  const equipment = await fixtures.equipment(partner.company, 'Press', 600);
+  const substrate = await fixtures.substrate(partner.company, 'Paper');
+  await fixtures.calibration(equipment, substrate);
+  press.equipment = equipment.id;
+  press.substrate = substrate.id;
+  const template = await fixtures.sscTemplate(brand.company, 'SSC', {
+    codeLayout: 'sg-inside',
+    printingPartner: partner.company,
+  });
+  templateId = template.id;
 });
 
 afterAll(async () => {
@@ -54,13 +45,13 @@ afterAll(async () => {
 });
 
 async function createSsc(reference: string): Promise<number> {
-  const res = await brand.client.post('/api/v2/workorders/create-from-template/', {
+  const res = await brand.client.post<Workorder>('/api/v2/workorders/create-from-template/', {
     template: templateId,
     quantity: 20,
     reference,
   });
   expect(res.status).toBe(201);
-  return res.body.id as number;
+  return res.body.id;
 }
 
 const keysOf = (mails: ReceivedMail[]) =>
@@ -71,7 +62,7 @@ describe('reminders to an unconfirmed partner', () => {
     const id = await createSsc('REMIND-3');
     const third = await smtp.waitForEvent(id, 'reminder-3', 30_000);
     expect(third.subject).toBe('Reminder 3: workorder REMIND-3 waits for your confirmation');
-    expect(third.to).toEqual([partner.email]);
+    expect(third.to).toEqual([PARTNER_EMAIL]);
     expect(third.text).toContain(`Workorder ${id} still waits for your printer confirmation.`);
     expect(third.text).toContain(`/api/v2/workorders/${id}/printer-confirm/`);
     // Two more delays pass without a fourth.

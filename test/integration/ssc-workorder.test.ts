@@ -18,94 +18,71 @@ import {
   secureGraphicSettings,
 } from '../../src/codes/secure-graphic';
 import { loadConfig, resolveSecrets } from '../../src/config';
-import { printerConfirmSignal, qaCompleteSignal } from '../../src/shared/messages';
-import type { CodeSettings, PrinterConfirmation } from '../../src/shared/workorder';
-import {
-  calibration,
-  equipment,
-  printingPartner,
-  substrate,
-  withTemporal,
-  type Partner,
-} from '../support/printing-partner';
+import { printerConfirmSignal, qaCompleteSignal, qaCompleteUpdate } from '../../src/shared/messages';
+import { workflowIdFor, type CodeSettings, type PrinterConfirmation } from '../../src/shared/workorder';
+import type { Json, Page, Workorder } from '../support/api-client';
+import type { Calibration, Caller } from '../support/fixtures';
 import { decodeQrPng } from '../support/qr';
 import { TestSmtpServer } from '../support/smtp';
 import { Stack } from '../support/stack';
 import { readZip } from '../support/zip';
 
 const PREFIX = 'HTTPS://SSC.EXAMPLE.ORG/Q/';
-type Json = Record<string, unknown>;
-type Page = { count: number; next: string | null; previous: string | null; results: Json[] };
+const PARTNER_EMAIL = 'jobs@print-partner.example';
 
 let smtp: TestSmtpServer;
 let stack: Stack;
-let brand: ReturnType<Stack['brand']>;
-let partner: Partner;
-let stranger: Partner;
+let brand: Caller;
+let partner: Caller;
+let stranger: Caller;
 const ids = { press: 0, bigPress: 0, idle: 0, paper: 0, foil: 0, strangerPress: 0, strangerPaper: 0 };
-let calibrationOfPaper: Json;
+let calibrationOfPaper: Calibration;
 const templates = { inside: 0, outside: 0 };
 
 beforeAll(async () => {
   smtp = await TestSmtpServer.start();
   // Reminders are the subject of ssc-email.test.ts; here they stay out of the way.
   stack = await (await Stack.create({ env: { SMTP_URL: smtp.url, REMINDER_DELAY: '1 hour' } })).start();
-  brand = stack.brand('Acme Secure Brands');
-  partner = printingPartner(stack, 'Print Partner AG', 'jobs@print-partner.example');
-  stranger = printingPartner(stack, 'Other Printer', 'jobs@other-printer.example');
-  ids.press = equipment(stack, partner, 'HP Indigo 6900', 600);
-  ids.bigPress = equipment(stack, partner, 'Fine Press', 1200);
-  ids.idle = equipment(stack, partner, 'Idle Press', 600);
-  ids.paper = substrate(stack, partner, 'Coated paper');
-  ids.foil = substrate(stack, partner, 'Silver foil');
-  ids.strangerPress = equipment(stack, stranger, 'Stranger press', 600);
-  ids.strangerPaper = substrate(stack, stranger, 'Stranger paper');
-  calibrationOfPaper = calibration(
-    stack,
-    ids.press,
-    ids.paper,
-    '--module-size-mm',
-    '0.4',
-    '--cell-dots',
-    '2',
-    '--dot-gain',
-    '12',
-    '--ink-density',
-    '1.3',
-  );
-  calibration(stack, ids.bigPress, ids.paper, '--module-size-mm', '0.5', '--cell-dots', '1');
-  calibration(stack, ids.strangerPress, ids.strangerPaper);
-  templates.inside = stack.admin(
-    'template',
-    'create',
-    '--company',
-    String(brand.company.id),
-    '--name',
-    'SSC inside',
-    '--type',
-    'SSC',
-    '--code-layout',
-    'sg-inside',
-    '--printing-partner',
-    String(partner.id),
-    '--url-prefix',
-    PREFIX,
-    '--activate-on-complete',
-  ).id as number;
-  templates.outside = stack.admin(
-    'template',
-    'create',
-    '--company',
-    String(brand.company.id),
-    '--name',
-    'SSC outside',
-    '--type',
-    'SSC',
-    '--code-layout',
-    'sg-outside',
-    '--url-prefix',
-    PREFIX,
-  ).id as number;
+  const { fixtures } = stack;
+  brand = await fixtures.brandOwner('Acme Secure Brands');
+  partner = await fixtures.printingPartner('Print Partner AG', PARTNER_EMAIL);
+  stranger = await fixtures.printingPartner('Other Printer', 'jobs@other-printer.example');
+  const press = await fixtures.equipment(partner.company, 'HP Indigo 6900', 600);
+  const bigPress = await fixtures.equipment(partner.company, 'Fine Press', 1200);
+  const idle = await fixtures.equipment(partner.company, 'Idle Press', 600);
+  const paper = await fixtures.substrate(partner.company, 'Coated paper');
+  const foil = await fixtures.substrate(partner.company, 'Silver foil');
+  const strangerPress = await fixtures.equipment(stranger.company, 'Stranger press', 600);
+  const strangerPaper = await fixtures.substrate(stranger.company, 'Stranger paper');
+  Object.assign(ids, {
+    press: press.id,
+    bigPress: bigPress.id,
+    idle: idle.id,
+    paper: paper.id,
+    foil: foil.id,
+    strangerPress: strangerPress.id,
+    strangerPaper: strangerPaper.id,
+  });
+  calibrationOfPaper = await fixtures.calibration(press, paper, {
+    module_size_mm: 0.4,
+    cell_dots: 2,
+    dot_gain: 12,
+    ink_density: 1.3,
+  });
+  await fixtures.calibration(bigPress, paper, { module_size_mm: 0.5, cell_dots: 1 });
+  await fixtures.calibration(strangerPress, strangerPaper);
+  const inside = await fixtures.sscTemplate(brand.company, 'SSC inside', {
+    codeLayout: 'sg-inside',
+    printingPartner: partner.company,
+    urlPrefix: PREFIX,
+    activateOnComplete: true,
+  });
+  const outside = await fixtures.sscTemplate(brand.company, 'SSC outside', {
+    codeLayout: 'sg-outside',
+    urlPrefix: PREFIX,
+  });
+  templates.inside = inside.id;
+  templates.outside = outside.id;
 });
 
 afterAll(async () => {
@@ -113,55 +90,14 @@ afterAll(async () => {
   await smtp?.stop();
 });
 
-async function createSsc(fields: Json): Promise<Json> {
-  const res = await brand.client.post('/api/v2/workorders/create-from-template/', fields);
+async function createSsc(fields: Json): Promise<Workorder> {
+  const res = await brand.client.post<Workorder>('/api/v2/workorders/create-from-template/', fields);
   expect(res.status).toBe(201);
   return res.body;
 }
 
-const confirm = (client: Partner['client'], id: unknown, body: Json) =>
-  client.patch(`/api/v2/workorders/${String(id)}/printer-confirm/`, body);
-
-describe('operator CLI: equipment, substrates, calibrations', () => {
-  test('each command prints the JSON object it made; calibrations keep their printing parameters', () => {
-    expect(calibrationOfPaper).toMatchObject({
-      equipment_id: ids.press,
-      substrate_id: ids.paper,
-      parameters: { module_size_mm: 0.4, cell_dots: 2, dot_gain: 12, ink_density: 1.3 },
-    });
-  });
-
-  test.each([
-    [['equipment', 'create', '--company', 'BRAND', '--name', 'X', '--dpi', '600'], /not a printing_partner/],
-    [
-      ['equipment', 'create', '--company', 'PARTNER', '--name', 'X', '--dpi', '0'],
-      /--dpi must be a positive integer/,
-    ],
-    [['equipment', 'create', '--company', 'PARTNER', '--dpi', '600'], /--name is required/],
-    [['substrate', 'create', '--company', '999999', '--name', 'X'], /no company 999999/],
-    [
-      ['calibration', 'create', '--equipment', 'PRESS', '--substrate', 'STRANGER_PAPER'],
-      /another printing partner/,
-    ],
-    [['calibration', 'create', '--equipment', 'PRESS', '--substrate', 'PAPER'], /already calibrated/],
-    [
-      ['calibration', 'create', '--equipment', 'IDLE', '--substrate', 'PAPER', '--dot-gain', '75'],
-      /--dot-gain must be/,
-    ],
-  ])('bad input exits 2 with a clear message: %j', (args, message) => {
-    const names: Record<string, string> = {
-      BRAND: String(brand.company.id),
-      PARTNER: String(partner.id),
-      PRESS: String(ids.press),
-      IDLE: String(ids.idle),
-      PAPER: String(ids.paper),
-      STRANGER_PAPER: String(ids.strangerPaper),
-    };
-    const result = stack.adminRaw(...args.map((a) => names[a] ?? a));
-    expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(message);
-  });
-});
+const confirm = (client: Caller['client'], id: number, body: Json) =>
+  client.patch(`/api/v2/workorders/${id}/printer-confirm/`, body);
 
 describe('GET /api/v2/equipment/ and /api/v2/substrates/', () => {
   test('the partner sees its own equipment, newest first, paginated', async () => {
@@ -205,7 +141,7 @@ describe('GET /api/v2/equipment/ and /api/v2/substrates/', () => {
 });
 
 describe('an SSC workorder from creation to archive', () => {
-  let workorder: Json;
+  let workorder: Workorder;
   let entries: Map<string, Buffer>;
   let printer: PrinterConfirmation;
 
@@ -224,10 +160,10 @@ describe('an SSC workorder from creation to archive', () => {
       code_layout: 'sg-inside',
       equipment: null,
       substrate: null,
-      printing_partner: { id: partner.id, company_type: 'printing_partner' },
+      printing_partner: { id: partner.company.id, company_type: 'printing_partner' },
     });
-    const mail = await smtp.waitForEvent(workorder.id as number, 'created');
-    expect(mail.to).toEqual([partner.email]);
+    const mail = await smtp.waitForEvent(workorder.id, 'created');
+    expect(mail.to).toEqual([PARTNER_EMAIL]);
     expect(mail.subject).toBe('New workorder SSC-001 from Acme Secure Brands');
     expect(mail.headers.get('message-id')).toContain(`workorder-${workorder.id}.created`);
     for (const fact of [
@@ -245,7 +181,7 @@ describe('an SSC workorder from creation to archive', () => {
   });
 
   test('the partner sees the workorder addressed to it; another partner does not', async () => {
-    const list = await partner.client.get<Page>('/api/v2/workorders/');
+    const list = await partner.client.get<Page<Workorder>>('/api/v2/workorders/');
     expect(list.body.results.map((w) => w.id)).toContain(workorder.id);
     expect((await partner.client.get(`/api/v2/workorders/${workorder.id}/`)).status).toBe(200);
     expect((await stranger.client.get<Page>('/api/v2/workorders/')).body.count).toBe(0);
@@ -328,14 +264,14 @@ describe('an SSC workorder from creation to archive', () => {
   });
 
   test('generation ends in "ready to print" with a codegen_file, and the partner is told', async () => {
-    const ready = await partner.client.waitFor(workorder.id as number, (w) => w.state === 'ready to print');
+    const ready = await partner.client.waitFor(workorder.id, (w) => w.state === 'ready to print');
     expect(ready).toMatchObject({
       codegen_status: 4,
       is_ready_to_print: true,
       progress: { codes_generated: 60 },
     });
     expect(ready.codegen_file).toEqual(expect.any(String));
-    const mail = await smtp.waitForEvent(workorder.id as number, 'ready');
+    const mail = await smtp.waitForEvent(workorder.id, 'ready');
     expect(mail.subject).toBe('Codes ready: workorder SSC-001');
     expect(mail.text).toContain(`POST ${stack.baseUrl}/api/v2/workorders/${workorder.id}/printed/`);
   });
@@ -404,7 +340,7 @@ describe('an SSC workorder from creation to archive', () => {
     expect(zipText).not.toContain(key.toString('hex'));
   });
 
-  test('printed by the partner, then completed by QA with the admin CLI, then archived', async () => {
+  test('printed by the partner, then completed by QA (the operator CLI sends this Update), then archived', async () => {
     const byBrand = await brand.client.post(`/api/v2/workorders/${workorder.id}/printed/`);
     expect(byBrand.status).toBe(403);
     const printed = await partner.client.post(`/api/v2/workorders/${workorder.id}/printed/`);
@@ -416,22 +352,24 @@ describe('an SSC workorder from creation to archive', () => {
     });
     expect((await partner.client.post(`/api/v2/workorders/${workorder.id}/printed/`)).status).toBe(409);
 
-    const completed = stack.admin('workorder', 'complete', String(workorder.id));
-    expect(completed).toMatchObject({
-      workorderId: workorder.id,
-      state: 'completed',
-      completedDate: expect.any(String),
+    await stack.temporal(async (client) => {
+      const handle = client.workflow.getHandle(workflowIdFor(workorder.id));
+      expect(await handle.executeUpdate(qaCompleteUpdate)).toMatchObject({
+        workorderId: workorder.id,
+        state: 'completed',
+        completedDate: expect.any(String),
+      });
+      await expect(handle.executeUpdate(qaCompleteUpdate)).rejects.toMatchObject({
+        cause: { message: expect.stringMatching(/cannot be approved/) },
+      });
     });
-    const again = stack.adminRaw('workorder', 'complete', String(workorder.id));
-    expect(again.status).toBe(1);
-    expect(again.stderr).toMatch(/cannot be approved/);
 
     const archived = await brand.client.post(`/api/v2/workorders/${workorder.id}/archive/`);
     expect(archived.status).toBe(200);
     expect(archived.body).toMatchObject({ state: 'completed', is_archived: true, external_id: 'job-4711' });
 
-    await withTemporal(stack, async (client) => {
-      const handle = client.workflow.getHandle(`workorder-${workorder.id}`);
+    await stack.temporal(async (client) => {
+      const handle = client.workflow.getHandle(workflowIdFor(workorder.id));
       await handle.result();
       expect((await handle.describe()).searchAttributes.WorkorderState).toEqual(['completed']);
       if (process.env.RECORD_HISTORIES === '1') {
@@ -453,24 +391,24 @@ describe('Signals from the Web UI or the temporal CLI', () => {
     const workorder = await createSsc({
       template: templates.outside,
       quantity: 24,
-      printing_partner: partner.id,
+      printing_partner: partner.company.id,
     });
     const confirmation: PrinterConfirmation = {
       equipment: { id: ids.press, name: 'HP Indigo 6900', dpi: 600 },
       substrate: { id: ids.paper, name: 'Coated paper' },
       calibration: {
-        id: calibrationOfPaper.id as number,
+        id: calibrationOfPaper.id,
         parameters: { module_size_mm: 0.4, cell_dots: 2, dot_gain: 12 },
       },
       externalId: 'signal-job',
     };
-    await withTemporal(stack, async (client) => {
-      const handle = client.workflow.getHandle(`workorder-${workorder.id}`);
+    await stack.temporal(async (client) => {
+      const handle = client.workflow.getHandle(workflowIdFor(workorder.id));
       // A malformed payload is ignored (logged by the workflow), never kept.
       await handle.signal(printerConfirmSignal, { equipment: 1 } as unknown as PrinterConfirmation);
       await handle.signal(printerConfirmSignal, confirmation);
     });
-    const ready = await partner.client.waitFor(workorder.id as number, (w) => w.state === 'ready to print');
+    const ready = await partner.client.waitFor(workorder.id, (w) => w.state === 'ready to print');
     expect(ready).toMatchObject({ external_id: 'signal-job', equipment: { id: ids.press } });
 
     const zip = await readZip(
@@ -508,20 +446,20 @@ describe('Signals from the Web UI or the temporal CLI', () => {
     expect(patterns.size).toBe(3);
 
     expect((await partner.client.post(`/api/v2/workorders/${workorder.id}/printed/`)).status).toBe(200);
-    await withTemporal(stack, (client) =>
-      client.workflow.getHandle(`workorder-${workorder.id}`).signal(qaCompleteSignal),
+    await stack.temporal((client) =>
+      client.workflow.getHandle(workflowIdFor(workorder.id)).signal(qaCompleteSignal),
     );
-    await brand.client.waitFor(workorder.id as number, (w) => w.state === 'completed');
+    await brand.client.waitFor(workorder.id, (w) => w.state === 'completed');
   });
 });
 
 describe('confirmations the workflow refuses with 409', () => {
   test('a SID workorder cannot be printer-confirmed', async () => {
-    const sid = await brand.client.post('/api/v2/workorders/create-sid/', {
+    const sid = await brand.client.post<Workorder>('/api/v2/workorders/create-sid/', {
       reference: 'SID-with-partner',
       quantity: 5,
       activate_on_complete: false,
-      printing_partner: partner.id,
+      printing_partner: partner.company.id,
     });
     expect(sid.status).toBe(201);
     const res = await confirm(partner.client, sid.body.id, { equipment: ids.press, substrate: ids.paper });
@@ -550,7 +488,7 @@ describe('confirmations the workflow refuses with 409', () => {
     const res = await confirm(partner.client, workorder.id, { equipment: ids.press, substrate: ids.paper });
     expect(res.status).toBe(409);
     expect(res.body).toEqual({ detail: 'The workorder is canceled.', code: 'invalid_state' });
-    const mail = await smtp.waitForEvent(workorder.id as number, 'canceled');
+    const mail = await smtp.waitForEvent(workorder.id, 'canceled');
     expect(mail.subject).toBe('Canceled: workorder SSC-CANCEL-WAIT');
     expect(mail.text).toContain('Reason: Artwork changed');
     const download = await partner.client.get(`/api/v2/workorders/${workorder.id}/download/`);
@@ -575,13 +513,13 @@ describe('cancel while generating', () => {
     });
     expect(canceled.status).toBe(200);
     expect(canceled.body).toMatchObject({ state: 'canceled', codegen_status: 6, codegen_file: null });
-    await smtp.waitForEvent(workorder.id as number, 'canceled');
+    await smtp.waitForEvent(workorder.id, 'canceled');
     const dir = path.join(stack.dataDir, 'artifacts', 'workorders', String(workorder.id));
     const deadline = Date.now() + 20_000;
     while (fs.existsSync(dir) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     expect(fs.existsSync(dir)).toBe(false);
     expect((await partner.client.get(`/api/v2/workorders/${workorder.id}/download/`)).status).toBe(409);
-    expect(smtp.forWorkorder(workorder.id as number).map((m) => m.idempotencyKey)).not.toContain(
+    expect(smtp.forWorkorder(workorder.id).map((m) => m.idempotencyKey)).not.toContain(
       `workorder-${workorder.id}.ready`,
     );
     const archived = await partner.client.post(`/api/v2/workorders/${workorder.id}/archive/`);

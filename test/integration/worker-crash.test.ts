@@ -5,10 +5,13 @@
  * per generateBatches activity, killed between or inside them).
  */
 import { createHash } from 'node:crypto';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import { workflowIdFor } from '../../src/shared/workorder';
+import type { Workorder } from '../support/api-client';
 import { regenerateZip } from '../support/regenerate';
-import { Stack, sleep } from '../support/stack';
+import { Stack } from '../support/stack';
 
 const QUANTITY = 40_000;
 let stack: Stack;
@@ -54,40 +57,32 @@ afterAll(async () => {
 });
 
 test('a worker killed mid-batch leaves a workorder that completes after restart with the same codes', async () => {
-  const brand = stack.brand('Crash Brand');
-  const template = stack.sidTemplate(brand.company.id, 'T');
-  const created = await brand.client.post('/api/v2/workorders/create-from-template/', {
+  const brand = await stack.fixtures.brandOwner('Crash Brand');
+  const template = await stack.fixtures.sidTemplate(brand.company, 'T');
+  const created = await brand.client.post<Workorder>('/api/v2/workorders/create-from-template/', {
     template: template.id,
     quantity: QUANTITY,
   });
   expect([created.status, created.status === 201 ? '' : stack.logs.join('')]).toEqual([201, '']);
-  const id = created.body.id as number;
+  const { id } = created.body;
 
-  const progress = await brand.client.waitFor(
-    id,
-    (w) => (w.progress as { batches_completed: number }).batches_completed >= 1,
-    120_000,
-  );
+  const progress = await brand.client.waitFor(id, (w) => w.progress.batches_completed >= 1, 120_000);
   expect(progress.state).toBe('new');
-  const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS });
-  const handle = new Client({ connection }).workflow.getHandle(`workorder-${id}`);
-  await killWhileActivityRuns(handle, 'generateBatch');
-  const whileDown = await brand.client.get(`/api/v2/workorders/${id}/`);
-  expect(whileDown.status).toBe(200); // served from the database while no worker answers queries
-  await stack.startWorker();
+  await stack.temporal(async (client) => {
+    const handle = client.workflow.getHandle(workflowIdFor(id));
+    await killWhileActivityRuns(handle, 'generateBatch');
+    const whileDown = await brand.client.get(`/api/v2/workorders/${id}/`);
+    expect(whileDown.status).toBe(200); // served from the database while no worker answers queries
+    await stack.startWorker();
 
-  const done = await brand.client.waitFor(id, (w) => w.state === 'completed', 180_000);
-  expect(done.progress).toEqual({ codes_generated: QUANTITY, batches_completed: 4, batches_total: 4 });
-
-  try {
+    const done = await brand.client.waitFor(id, (w) => w.state === 'completed', 180_000);
+    expect(done.progress).toEqual({ codes_generated: QUANTITY, batches_completed: 4, batches_total: 4 });
     const history = await handle.fetchHistory();
     const retried = (history.events ?? []).filter(
       (e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1,
     );
     expect(retried.length).toBeGreaterThanOrEqual(1); // the killed batch ran again on the new worker
-  } finally {
-    await connection.close();
-  }
+  });
 
   const download = await brand.client.bytes(`/api/v2/workorders/${id}/download/`);
   expect(download.status).toBe(200);
@@ -98,30 +93,24 @@ test('a worker killed mid-batch leaves a workorder that completes after restart 
 
 test('a worker killed while CSV-only batches run leaves an order that completes with the same zip', async () => {
   const quantity = 1_000_001; // 101 batches: 21 generateBatches activities, two in flight
-  const brand = stack.brand('Big Crash Brand');
-  const template = stack.sidTemplate(brand.company.id, 'T');
-  const created = await brand.client.post('/api/v2/workorders/create-from-template/', {
+  const brand = await stack.fixtures.brandOwner('Big Crash Brand');
+  const template = await stack.fixtures.sidTemplate(brand.company, 'T');
+  const created = await brand.client.post<Workorder>('/api/v2/workorders/create-from-template/', {
     template: template.id,
     quantity,
   });
   expect(created.status).toBe(201);
-  const id = created.body.id as number;
+  const { id } = created.body;
 
-  const progress = await brand.client.waitFor(
-    id,
-    (w) => (w.progress as { batches_completed: number }).batches_completed >= 5,
-    120_000,
-  );
-  expect((progress.progress as { batches_completed: number }).batches_completed).toBeLessThan(101);
-  const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS });
-  const handle = new Client({ connection }).workflow.getHandle(`workorder-${id}`);
-  await killWhileActivityRuns(handle, 'generateBatches');
-  await stack.startWorker();
+  const progress = await brand.client.waitFor(id, (w) => w.progress.batches_completed >= 5, 120_000);
+  expect(progress.progress.batches_completed).toBeLessThan(101);
+  await stack.temporal(async (client) => {
+    const handle = client.workflow.getHandle(workflowIdFor(id));
+    await killWhileActivityRuns(handle, 'generateBatches');
+    await stack.startWorker();
 
-  const done = await brand.client.waitFor(id, (w) => w.state === 'completed', 180_000);
-  expect(done.progress).toEqual({ codes_generated: quantity, batches_completed: 101, batches_total: 101 });
-
-  try {
+    const done = await brand.client.waitFor(id, (w) => w.state === 'completed', 180_000);
+    expect(done.progress).toEqual({ codes_generated: quantity, batches_completed: 101, batches_total: 101 });
     const history = await handle.fetchHistory();
     const events = history.events ?? [];
     const grouped = events.filter(
@@ -130,9 +119,7 @@ test('a worker killed while CSV-only batches run leaves an order that completes 
     expect(grouped).toHaveLength(21);
     const retried = events.filter((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1);
     expect(retried.length).toBeGreaterThanOrEqual(1); // the killed activity ran again on the new worker
-  } finally {
-    await connection.close();
-  }
+  });
 
   const download = await brand.client.bytes(`/api/v2/workorders/${id}/download/`);
   expect(download.status).toBe(200);

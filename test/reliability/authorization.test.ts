@@ -5,24 +5,18 @@
  * route added to the table without one fails this test.
  */
 import { ROUTES, type RouteSpec } from '../../src/api/route-table';
-import { PERMISSIONS } from '../../src/store/tokens';
-import {
-  calibration,
-  equipment,
-  printingPartner,
-  substrate,
-  type Partner,
-} from '../support/printing-partner';
-import { ApiClient, Stack } from '../support/stack';
+import { PERMISSIONS, type Permission } from '../../src/store/tokens';
+import { ApiClient, type Workorder } from '../support/api-client';
+import type { Caller } from '../support/fixtures';
+import { Stack } from '../support/stack';
 
-const BRAND_PERMISSIONS = PERMISSIONS.join(',');
 let stack: Stack;
 
 interface World {
-  brandA: ReturnType<Stack['brand']>;
-  brandB: ReturnType<Stack['brand']>;
-  partner: Partner;
-  unrelated: Partner;
+  brandA: Caller;
+  brandB: Caller;
+  partner: Caller;
+  unrelated: Caller;
   completedSid: number;
   waitingSsc: number;
   unconfirmedSsc: number;
@@ -181,29 +175,23 @@ function expected(route: RouteSpec, fixture: Fixture, persona: Persona): number 
 
 beforeAll(async () => {
   stack = await (await Stack.create({ env: { THROTTLE_PER_MINUTE: '100000' } })).start();
-  const brandA = stack.brand('Matrix Brand A', [...PERMISSIONS]);
-  const brandB = stack.brand('Matrix Brand B', [...PERMISSIONS]);
-  const partner = printingPartner(stack, 'Matrix Print', 'print@matrix.example');
-  const unrelated = printingPartner(stack, 'Unrelated Print', 'other@matrix.example');
-  const press = equipment(stack, partner, 'Press', 600);
-  const paper = substrate(stack, partner, 'Paper');
-  calibration(stack, press, paper);
-  const sid = stack.sidTemplate(brandA.company.id, 'SID').id as number;
-  const ssc = stack.admin(
-    'template',
-    'create',
-    '--company',
-    String(brandA.company.id),
-    '--name',
-    'SSC',
-    '--type',
-    'SSC',
-    '--printing-partner',
-    String(partner.id),
-  ).id as number;
+  const { fixtures } = stack;
+  const brandA = await fixtures.brandOwner('Matrix Brand A', PERMISSIONS);
+  const brandB = await fixtures.brandOwner('Matrix Brand B', PERMISSIONS);
+  const partner = await fixtures.printingPartner('Matrix Print', 'print@matrix.example');
+  const unrelated = await fixtures.printingPartner('Unrelated Print', 'other@matrix.example');
+  const press = await fixtures.equipment(partner.company, 'Press', 600);
+  const paper = await fixtures.substrate(partner.company, 'Paper');
+  await fixtures.calibration(press, paper);
+  const sid = (await fixtures.sidTemplate(brandA.company, 'SID')).id;
+  const ssc = (await fixtures.sscTemplate(brandA.company, 'SSC', { printingPartner: partner.company })).id;
   const create = async (template: number) =>
-    (await brandA.client.post('/api/v2/workorders/create-from-template/', { template, quantity: 2 })).body
-      .id as number;
+    (
+      await brandA.client.post<Workorder>('/api/v2/workorders/create-from-template/', {
+        template,
+        quantity: 2,
+      })
+    ).body.id;
   const completedSid = await create(sid);
   const archivable = await create(sid);
   const waitingSsc = await create(ssc);
@@ -211,9 +199,8 @@ beforeAll(async () => {
   const cancelable = await create(ssc);
   for (const id of [completedSid, archivable])
     await brandA.client.waitFor(id, (w) => w.state === 'completed');
-  const brandId = stack.admin('brand', 'create', '--company', String(brandA.company.id), '--name', 'Matrix')
-    .id as number;
-  const product = await brandA.client.post('/api/v2/products/', {
+  const brandId = (await fixtures.brand(brandA.company, 'Matrix')).id;
+  const product = await brandA.client.post<{ id: number }>('/api/v2/products/', {
     sku: 'MATRIX-P',
     brand_id: brandId,
     name: 'P',
@@ -230,10 +217,10 @@ beforeAll(async () => {
     cancelable,
     archivable,
     template: sid,
-    productId: product.body.id as number,
+    productId: product.body.id,
     brandId,
-    press,
-    paper,
+    press: press.id,
+    paper: paper.id,
   };
 }, 180_000);
 
@@ -263,30 +250,20 @@ describe.each(
   test.each(PERSONAS)('%s', async (persona) => {
     const fixture = FIXTURES[`${route.method} ${route.path}`];
     expect(fixture).toBeDefined();
-    const rightCompany = fixture.right === 'brand' ? world.brandA.company.id : world.partner.id;
-    const withoutPermission = () => {
-      const others = PERMISSIONS.filter((p) => p !== route.permission);
-      return stack.admin(
-        'token',
-        'create',
-        '--company',
-        String(rightCompany),
-        '--permissions',
-        others.join(','),
-      ).token;
-    };
-    const header: Record<Persona, () => string | undefined> = {
+    const rightCompany = fixture.right === 'brand' ? world.brandA.company : world.partner.company;
+    const tokenOf = async (permissions: readonly Permission[], expiresAt: string | null = null) =>
+      `UAT ${(await stack.fixtures.token(rightCompany, permissions, expiresAt)).token}`;
+    const header: Record<Persona, () => Promise<string | undefined> | string | undefined> = {
       none: () => undefined,
       malformed: () => `Token ${world.brandA.token}`,
       unknown: () => 'UAT uat_unknownunknownunknownunknown',
-      expired: () =>
-        `UAT ${stack.admin('token', 'create', '--company', String(rightCompany), '--permissions', BRAND_PERMISSIONS, '--expires', '2021-06-30').token}`,
-      noPermission: () => `UAT ${withoutPermission()}`,
+      expired: () => tokenOf(PERMISSIONS, '2021-06-30T23:59:59.999Z'),
+      noPermission: () => tokenOf(PERMISSIONS.filter((p) => p !== route.permission)),
       otherBrand: () => `UAT ${world.brandB.token}`,
       unrelatedPartner: () => `UAT ${world.unrelated.client.token}`,
       right: () => `UAT ${fixture.right === 'brand' ? world.brandA.token : world.partner.client.token}`,
     };
-    const authorization = header[persona]();
+    const authorization = await header[persona]();
     const client = new ApiClient(stack.baseUrl, null);
     counter += 1;
     const res = await client.request(route.method.toUpperCase(), fixture.path(world), {

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { ROUTES } from '../../src/api/route-table';
 import { PERMISSIONS } from '../../src/store/tokens';
+import type { Page, Workorder } from '../support/api-client';
 import { Stack } from '../support/stack';
 
 const REQUESTS = 10_500;
@@ -146,8 +147,8 @@ function toHttp(
 const STACK_TRACE = /\bat [\w.<>]+ \(|node_modules|\.ts:\d+|\.js:\d+:\d+|Error: /;
 
 test(`${REQUESTS} hostile requests: no 5xx, no stack trace, and the service is fine after`, async () => {
-  const brand = stack.brand('Fuzz Brand', [...PERMISSIONS]);
-  const template = stack.sidTemplate(brand.company.id, 'T');
+  const brand = await stack.fixtures.brandOwner('Fuzz Brand', PERMISSIONS);
+  const template = await stack.fixtures.sidTemplate(brand.company, 'T');
   const samples = fc.sample(request, { numRuns: REQUESTS, seed: SEED });
   const failures: string[] = [];
   const statuses = new Map<number, number>();
@@ -196,19 +197,17 @@ test(`${REQUESTS} hostile requests: no 5xx, no stack trace, and the service is f
 
   // Alive and consistent: health is fine, every listed workorder has its workflow, and a normal order completes.
   expect((await fetch(`${stack.baseUrl}/readyz`)).status).toBe(200);
-  const list = await brand.client.get<{ count: number; results: Array<{ id: number }> }>(
-    '/api/v2/workorders/?limit=1000',
-  );
+  const list = await brand.client.get<Page<Workorder>>('/api/v2/workorders/?limit=1000');
   expect(list.status).toBe(200);
   for (const w of list.body.results) {
-    const detail = await brand.client.get(`/api/v2/workorders/${w.id}/`);
+    const detail = await brand.client.get<Workorder>(`/api/v2/workorders/${w.id}/`);
     expect(detail.status).toBe(200);
     expect(detail.body.workflow_id).toBe(`workorder-${w.id}`);
   }
-  const created = await brand.client.post('/api/v2/workorders/create-from-template/', {
+  const created = await brand.client.post<Workorder>('/api/v2/workorders/create-from-template/', {
     template: template.id,
     quantity: '3',
   });
   expect(created.status).toBe(201);
-  await brand.client.waitFor(created.body.id as number, (w) => w.state === 'completed', 120_000);
+  await brand.client.waitFor(created.body.id, (w) => w.state === 'completed', 120_000);
 }, 900_000);

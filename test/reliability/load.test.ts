@@ -3,6 +3,7 @@
  * exactly the expected workorders exist and complete, duplicates get the contract's answers, no 5xx,
  * and every extended ID across all of them is unique.
  */
+import type { Page, Workorder } from '../support/api-client';
 import { Stack } from '../support/stack';
 
 let stack: Stack;
@@ -16,8 +17,8 @@ afterAll(async () => {
 });
 
 test('300 concurrent creates: 200 workorders, 50 refused duplicates, 50 replays', async () => {
-  const brand = stack.brand('Load Brand');
-  const template = stack.sidTemplate(brand.company.id, 'T');
+  const brand = await stack.fixtures.brandOwner('Load Brand');
+  const template = await stack.fixtures.sidTemplate(brand.company, 'T');
   const body = (i: number) => ({
     template: String(template.id),
     quantity: String(3 + (i % 5)),
@@ -43,7 +44,7 @@ test('300 concurrent creates: 200 workorders, 50 refused duplicates, 50 replays'
   const answers = await Promise.all(
     requests.map(async (r) => ({
       ...r,
-      res: await brand.client.post('/api/v2/workorders/create-from-template/', r.body, {
+      res: await brand.client.post<Workorder>('/api/v2/workorders/create-from-template/', r.body, {
         'Idempotency-Key': r.key,
       }),
     })),
@@ -53,7 +54,7 @@ test('300 concurrent creates: 200 workorders, 50 refused duplicates, 50 replays'
   const byReference = new Map<string, Set<number>>();
   for (const a of answers.filter((x) => x.res.status === 201)) {
     const ids = byReference.get(a.body.reference) ?? new Set<number>();
-    ids.add(a.res.body.id as number);
+    ids.add(a.res.body.id);
     byReference.set(a.body.reference, ids);
   }
   // Each of the 200 references got exactly one workorder, whichever of its twins won the race.
@@ -70,7 +71,7 @@ test('300 concurrent creates: 200 workorders, 50 refused duplicates, 50 replays'
   const ids = [...byReference.values()].map((s) => [...s][0]);
   expect(new Set(ids).size).toBe(200);
 
-  const list = await brand.client.get<{ count: number }>('/api/v2/workorders/?limit=1000');
+  const list = await brand.client.get<Page<Workorder>>('/api/v2/workorders/?limit=1000');
   expect(list.body.count).toBe(200);
 
   const extendedIds = new Set<string>();

@@ -5,10 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { loadConfig } from '../../src/config';
-import { openStore } from '../../src/store';
+import { workflowIdFor } from '../../src/shared/workorder';
+import type { Workorder } from '../support/api-client';
 import { Stack } from '../support/stack';
 import { readZip } from '../support/zip';
 
@@ -42,15 +41,15 @@ function forms(secret: Buffer): string[] {
 }
 
 test('no secret in logs, responses, the zip, history; tokens only hashed', async () => {
-  const brand = stack.brand('Secret Brand');
-  const template = stack.sidTemplate(brand.company.id, 'T');
+  const brand = await stack.fixtures.brandOwner('Secret Brand');
+  const template = await stack.fixtures.sidTemplate(brand.company, 'T');
   const seen: string[] = [];
-  const created = await brand.client.post('/api/v2/workorders/create-from-template/', {
+  const created = await brand.client.post<Workorder>('/api/v2/workorders/create-from-template/', {
     template: template.id,
     quantity: 30,
   });
   seen.push(created.text);
-  const done = await brand.client.waitFor(created.body.id as number, (w) => w.state === 'completed');
+  const done = await brand.client.waitFor(created.body.id, (w) => w.state === 'completed');
   seen.push(JSON.stringify(done));
   seen.push((await brand.client.get('/api/v2/workorders/')).text);
   seen.push((await brand.client.get('/api/v2/me/')).text);
@@ -62,19 +61,14 @@ test('no secret in logs, responses, the zip, history; tokens only hashed', async
   );
   for (const [, bytes] of zip) seen.push(bytes.toString('latin1'));
 
-  const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS });
-  try {
-    const history = await new Client({ connection }).workflow
-      .getHandle(`workorder-${created.body.id}`)
-      .fetchHistory();
-    const json = historyToJSON(history);
-    seen.push(json);
-    // Payloads are base64 in history JSON: decode them too.
-    for (const m of json.matchAll(/"data": "([A-Za-z0-9+/=]+)"/g))
-      seen.push(Buffer.from(m[1], 'base64').toString('utf8'));
-  } finally {
-    await connection.close();
-  }
+  const history = await stack.temporal((client) =>
+    client.workflow.getHandle(workflowIdFor(created.body.id)).fetchHistory(),
+  );
+  const json = historyToJSON(history);
+  seen.push(json);
+  // Payloads are base64 in history JSON: decode them too.
+  for (const m of json.matchAll(/"data": "([A-Za-z0-9+/=]+)"/g))
+    seen.push(Buffer.from(m[1], 'base64').toString('utf8'));
   seen.push(stack.logs.join(''));
   const outbox = path.join(stack.dataDir, 'outbox');
   if (fs.existsSync(outbox))
@@ -87,13 +81,7 @@ test('no secret in logs, responses, the zip, history; tokens only hashed', async
   expect(everything.includes(brand.token)).toBe(false);
 
   // The database holds the token's hash, never the token.
-  const store = await openStore(loadConfig(stack.env).databaseUrl);
-  try {
-    const tokens = await store.db.selectFrom('tokens').selectAll().execute();
-    const dump = JSON.stringify(tokens);
-    expect(dump.includes(brand.token)).toBe(false);
-    expect(tokens.every((t) => /^[0-9a-f]{64}$/.test(t.token_hash))).toBe(true);
-  } finally {
-    await store.close();
-  }
+  const tokens = await stack.store.db.selectFrom('tokens').selectAll().execute();
+  expect(JSON.stringify(tokens).includes(brand.token)).toBe(false);
+  expect(tokens.every((t) => /^[0-9a-f]{64}$/.test(t.token_hash))).toBe(true);
 });

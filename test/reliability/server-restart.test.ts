@@ -7,11 +7,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startDevServer, type DevServer } from '../../scripts/lib/dev-server';
 import { findTemporalCli } from '../../scripts/lib/temporal-cli';
-import { calibration, equipment, printingPartner, substrate } from '../support/printing-partner';
-import { freePort, sleep, Stack } from '../support/stack';
+import { freePort } from '../../src/free-port';
+import { workflowIdFor } from '../../src/shared/workorder';
+import type { Page, Workorder } from '../support/api-client';
+import { Stack } from '../support/stack';
 
 let server: DevServer;
 let serverOptions: Parameters<typeof startDevServer>[0];
@@ -43,39 +45,34 @@ afterAll(async () => {
 });
 
 test('a server restart loses nothing and leaves nothing half-made', async () => {
-  const brand = stack.brand('Restart Brand');
-  const partner = printingPartner(stack, 'Restart Print', 'print@restart.example');
-  const press = equipment(stack, partner, 'Press', 600);
-  const paper = substrate(stack, partner, 'Paper');
-  calibration(stack, press, paper);
-  const sid = stack.sidTemplate(brand.company.id, 'SID');
-  const ssc = stack.admin(
-    'template',
-    'create',
-    '--company',
-    String(brand.company.id),
-    '--name',
-    'SSC',
-    '--type',
-    'SSC',
-    '--code-layout',
-    'sg-outside',
-    '--printing-partner',
-    String(partner.id),
-  );
-  const create = (template: unknown, quantity: number, reference: string) =>
-    brand.client.post('/api/v2/workorders/create-from-template/', { template, quantity, reference });
+  const { fixtures } = stack;
+  const brand = await fixtures.brandOwner('Restart Brand');
+  const partner = await fixtures.printingPartner('Restart Print', 'print@restart.example');
+  const press = await fixtures.equipment(partner.company, 'Press', 600);
+  const paper = await fixtures.substrate(partner.company, 'Paper');
+  await fixtures.calibration(press, paper);
+  const sid = await fixtures.sidTemplate(brand.company, 'SID');
+  const ssc = await fixtures.sscTemplate(brand.company, 'SSC', {
+    codeLayout: 'sg-outside',
+    printingPartner: partner.company,
+  });
+  const create = (template: number, quantity: number, reference: string) =>
+    brand.client.post<Workorder>('/api/v2/workorders/create-from-template/', {
+      template,
+      quantity,
+      reference,
+    });
 
   const generating = [await create(sid.id, 30_000, 'SID-A'), await create(sid.id, 20_000, 'SID-B')];
   const waiting = await create(ssc.id, 50, 'SSC-A');
   for (const r of [...generating, waiting]) expect(r.status).toBe(201);
-  await brand.client.waitFor(generating[0].body.id as number, (w) => w.codegen_status === 6, 30_000);
+  await brand.client.waitFor(generating[0].body.id, (w) => w.codegen_status === 6, 30_000);
 
   await server.stop();
   const during = await create(sid.id, 5, 'DURING-OUTAGE');
   expect(during.status).toBe(503);
   expect(Number(during.headers.get('retry-after'))).toBeGreaterThan(0);
-  const list = await brand.client.get<{ count: number }>('/api/v2/workorders/');
+  const list = await brand.client.get<Page<Workorder>>('/api/v2/workorders/');
   expect(list.status).toBe(200);
   expect(list.body.count).toBe(3);
   const detail = await brand.client.get(`/api/v2/workorders/${waiting.body.id}/`);
@@ -84,29 +81,24 @@ test('a server restart loses nothing and leaves nothing half-made', async () => 
 
   server = await startDevServer(serverOptions);
   for (const r of generating) {
-    const done = await brand.client.waitFor(r.body.id as number, (w) => w.state === 'completed', 240_000);
-    expect((done.progress as { codes_generated: number }).codes_generated).toBe(r.body.quantity);
+    const done = await brand.client.waitFor(r.body.id, (w) => w.state === 'completed', 240_000);
+    expect(done.progress.codes_generated).toBe(r.body.quantity);
   }
   const confirmed = await partner.client.patch(`/api/v2/workorders/${waiting.body.id}/printer-confirm/`, {
-    equipment: String(press),
-    substrate: String(paper),
+    equipment: String(press.id),
+    substrate: String(paper.id),
     external_id: 'after-restart',
   });
   expect(confirmed.status).toBe(200);
-  await brand.client.waitFor(waiting.body.id as number, (w) => w.state === 'ready to print', 120_000);
+  await brand.client.waitFor(waiting.body.id, (w) => w.state === 'ready to print', 120_000);
 
   // Nothing half-made: rows and workflows match one to one.
-  const rows = await brand.client.get<{ results: Array<{ id: number; reference: string }> }>(
-    '/api/v2/workorders/',
-  );
+  const rows = await brand.client.get<Page<Workorder>>('/api/v2/workorders/');
   expect(rows.body.results.map((w) => w.reference).sort()).toEqual(['SID-A', 'SID-B', 'SSC-A']);
-  const connection = await Connection.connect({ address: server.address });
-  try {
-    const workflows = [];
+  const workflows: string[] = [];
+  await stack.temporal(async (client) => {
     const query = `WorkflowType = "workorderWorkflow" AND CompanyId = ${brand.company.id}`;
-    for await (const w of new Client({ connection }).workflow.list({ query })) workflows.push(w.workflowId);
-    expect([...new Set(workflows)].sort()).toEqual(rows.body.results.map((w) => `workorder-${w.id}`).sort());
-  } finally {
-    await connection.close();
-  }
+    for await (const w of client.workflow.list({ query })) workflows.push(w.workflowId);
+  });
+  expect([...new Set(workflows)].sort()).toEqual(rows.body.results.map((w) => workflowIdFor(w.id)).sort());
 }, 600_000);

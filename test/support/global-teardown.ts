@@ -1,13 +1,13 @@
-/** Jest globalTeardown: stops the dev server globalSetup started and removes its database. */
+/** Jest globalTeardown: stops the run's dev server and removes the run's directory. */
 import fs from 'node:fs';
-import { takeTemporalTestServer } from './global-setup';
+import { takeTestRun } from './global-setup';
 
 export default async function globalTeardown(): Promise<void> {
-  const testServer = takeTemporalTestServer();
-  if (!testServer) return;
+  const run = takeTestRun();
+  if (!run) return;
   try {
-    await testServer.server.stop();
+    await run.temporal.teardown();
   } finally {
-    fs.rmSync(testServer.tempDir, { recursive: true, force: true });
+    fs.rmSync(run.dir, { recursive: true, force: true });
   }
 }

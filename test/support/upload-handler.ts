@@ -4,7 +4,7 @@
  * re-run skips them.
  */
 import fs from 'node:fs';
-import type { ApiClient, ApiResponse } from './stack';
+import type { ApiClient, ApiResponse } from './api-client';
 
 export const REQUIRED_FIELDS = ['sku', 'brand_id', 'name'] as const;
 

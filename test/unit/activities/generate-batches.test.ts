@@ -15,6 +15,7 @@ import { createRenderPool, type RenderPool } from '../../../src/codes/render-poo
 import type { BatchRef, CodeSettings } from '../../../src/shared/workorder';
 import { batchKeys } from '../../../src/storage/artifacts';
 import { createLocalArtifactStore } from '../../../src/storage/local';
+import { renderWorkerFile } from '../../support/render-worker';
 
 const code: CodeSettings = {
   codeIndexStart: 7_000,
@@ -45,7 +46,7 @@ function files(root: string, batchNumber: number): Buffer[] {
 }
 
 beforeAll(() => {
-  renderPool = createRenderPool({ threads: 1 });
+  renderPool = createRenderPool({ threads: 1, workerFile: renderWorkerFile() });
 });
 
 afterAll(async () => {

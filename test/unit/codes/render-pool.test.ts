@@ -1,40 +1,12 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { extendedIdsFor } from '../../../src/codes/extended-id';
 import { CodePermutation } from '../../../src/codes/permutation';
 import { DEFAULT_QR, renderQrPng } from '../../../src/codes/qr';
 import { createRenderPool, type RenderPool } from '../../../src/codes/render-pool';
+import { renderWorkerFile } from '../../support/render-worker';
 
 const repositoryRoot = path.resolve(__dirname, '../../..');
-
-/**
- * Compiles the current worker sources, so the test never runs a stale dist/. The output sits
- * under node_modules so the worker resolves piscina and qrcode like the real build does.
- */
-function compileRenderWorker(): { outDir: string; workerFile: string } {
-  const cacheDir = path.join(repositoryRoot, 'node_modules', '.cache');
-  mkdirSync(cacheDir, { recursive: true });
-  const outDir = mkdtempSync(path.join(cacheDir, 'render-worker-test-'));
-  const tsc = path.join(repositoryRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-  execFileSync(process.execPath, [
-    tsc,
-    '--outDir',
-    outDir,
-    '--rootDir',
-    repositoryRoot,
-    '--module',
-    'commonjs',
-    '--target',
-    'es2022',
-    '--esModuleInterop',
-    '--skipLibCheck',
-    '--types',
-    'node',
-    path.join(repositoryRoot, 'src', 'codes', 'render-worker.ts'),
-  ]);
-  return { outDir, workerFile: path.join(outDir, 'src', 'codes', 'render-worker.js') };
-}
 
 const urls = extendedIdsFor(
   new CodePermutation(Buffer.alloc(32, 3)),
@@ -42,17 +14,16 @@ const urls = extendedIdsFor(
 ).map((extendedId) => `HTTPS://QR.EXAMPLE.COM/Q/${extendedId}`);
 
 describe('the render pool', () => {
-  let compiled: { outDir: string; workerFile: string };
+  // Today's sources, so the test never runs a stale dist/.
+  const workerFile = renderWorkerFile();
   let pool: RenderPool;
 
   beforeAll(() => {
-    compiled = compileRenderWorker();
-    pool = createRenderPool({ threads: 2, workerFile: compiled.workerFile });
-  }, 120_000);
+    pool = createRenderPool({ threads: 2, workerFile });
+  });
 
   afterAll(async () => {
     await pool.close();
-    rmSync(compiled.outDir, { recursive: true, force: true });
   });
 
   it('renders the same bytes as the main thread, in input order', async () => {
@@ -105,7 +76,7 @@ describe('the render pool', () => {
 
   it('reports its thread count and refuses nonsense thread counts or missing workers', () => {
     expect(pool.threads).toBe(2);
-    expect(() => createRenderPool({ threads: 0, workerFile: compiled.workerFile })).toThrow(RangeError);
+    expect(() => createRenderPool({ threads: 0, workerFile })).toThrow(RangeError);
     expect(() => createRenderPool({ threads: 1, workerFile: '/nonexistent/render-worker.js' })).toThrow(
       /not found/,
     );
