@@ -14,11 +14,7 @@ export function brandRoutes(deps: ApiDeps): Router {
     .get(async (req, res) => {
       const auth = authorized(req, 'product_view');
       const page = pageOf(parseQuery(listSchema, req.query));
-      const { rows, count } = await deps.repos.brands.listForCompany(
-        auth.company.id,
-        page.limit,
-        page.offset,
-      );
+      const { rows, count } = await deps.repos.brands.listForCompany(auth.company.id, page);
       res.json(paginated(req, deps.config.publicUrl, page, count, rows.map(brandJson)));
     })
     .all(methodNotAllowed);

@@ -26,11 +26,7 @@ export function meRoutes(deps: ApiDeps): Router {
     .get(async (req, res) => {
       const auth = authorized(req, 'workorder_view');
       const page = pageOf(parseQuery(listSchema, req.query));
-      const { rows, count } = await deps.repos.templates.listForCompany(
-        auth.company.id,
-        page.limit,
-        page.offset,
-      );
+      const { rows, count } = await deps.repos.templates.listForCompany(auth.company.id, page);
       res.json(paginated(req, deps.config.publicUrl, page, count, rows.map(templateJson)));
     })
     .all(methodNotAllowed);

@@ -5,15 +5,12 @@ import type { EquipmentRow } from '../../store/schema';
 import { authorized } from '../auth';
 import type { ApiDeps } from '../context';
 import { fieldError, invalidPk } from '../errors';
-import { pageOf, paginated, paginationQuery } from '../pagination';
+import { orderingQuery, pageOf, paginated, paginationQuery } from '../pagination';
 import { id, parseQuery } from '../validation';
 import { methodNotAllowed } from './common';
 
-const ordering = z
-  .enum(['id', '-id', 'creation_date', '-creation_date'], { error: 'Select a valid choice.' })
-  .optional();
-export const equipmentQuery = z.object({ ...paginationQuery, ordering });
-export const substratesQuery = z.object({ ...paginationQuery, ordering, equipment: id() });
+export const equipmentQuery = z.object({ ...paginationQuery, ordering: orderingQuery });
+export const substratesQuery = z.object({ ...paginationQuery, ordering: orderingQuery, equipment: id() });
 
 export function equipmentJson(e: EquipmentRow) {
   return { id: e.id, name: e.name, dpi: e.dpi, creation_date: e.creation_date };

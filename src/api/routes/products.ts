@@ -8,7 +8,7 @@ import { authorized, type Auth } from '../auth';
 import type { ApiDeps } from '../context';
 import { fieldError, forbidden, notFound } from '../errors';
 import { idempotent } from '../idempotency';
-import { pageOf, paginated, paginationQuery } from '../pagination';
+import { orderingQuery, pageOf, paginated, paginationQuery } from '../pagination';
 import { removeProductImage, storeProductImage } from '../product-image';
 import { renderProduct, renderProducts } from '../product-json';
 import { boolean, parseQuery, text } from '../validation';
@@ -23,9 +23,7 @@ export const productListQuery = z.object({
   sku__exact: z.string({ error: 'Not a valid string.' }).optional(),
   is_archived: boolean().optional(),
   search: text({ max: 255, allowBlank: true }).optional(),
-  ordering: z
-    .enum(['id', '-id', 'creation_date', '-creation_date'], { error: 'Select a valid choice.' })
-    .optional(),
+  ordering: orderingQuery,
 });
 
 /** Products belong to brand owners; a printing partner has none to create (its lists are empty). */

@@ -13,7 +13,7 @@ import {
 import { authorized } from '../auth';
 import type { ApiDeps } from '../context';
 import { ApiError, invalidState, notFound } from '../errors';
-import { pageOf, paginated, paginationQuery } from '../pagination';
+import { orderingQuery, pageOf, paginated, paginationQuery } from '../pagination';
 import { boolean, parseQuery, text } from '../validation';
 import { currentSnapshot, renderWorkorder, renderWorkorders } from '../workorder-view';
 import { workorderInput } from '../workflow-start';
@@ -24,9 +24,7 @@ export const workorderListQuery = z.object({
   is_archived: boolean().optional(),
   search: text({ max: 255, allowBlank: true }).optional(),
   state: z.enum(WORKORDER_STATES as [string, ...string[]], { error: 'Select a valid choice.' }).optional(),
-  ordering: z
-    .enum(['id', '-id', 'creation_date', '-creation_date'], { error: 'Select a valid choice.' })
-    .optional(),
+  ordering: orderingQuery,
 });
 
 function assertGenerated(row: WorkorderRow): void {
