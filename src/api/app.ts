@@ -3,7 +3,7 @@ import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { authenticate } from './auth';
 import type { ApiDeps } from './context';
-import { ApiError, notFound, unavailable } from './errors';
+import { ApiError, answerOf, notFound, unavailable } from './errors';
 import { isMultipart } from './multipart';
 import { brandRoutes } from './routes/brands';
 import { docsRoutes } from './routes/docs';
@@ -164,9 +164,9 @@ export function createApp(deps: ApiDeps, observability?: ApiObservability) {
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const known =
-      err instanceof ApiError
-        ? err
-        : (bodyErrors(err) ?? (isUnavailable(err) || isDatabaseBusy(err) ? unavailable() : undefined));
+      answerOf(err) ??
+      bodyErrors(err) ??
+      (isUnavailable(err) || isDatabaseBusy(err) ? unavailable() : undefined);
     if (res.headersSent) {
       res.destroy();
       return;

@@ -16,7 +16,7 @@ import { ApiError, invalidState, notFound } from '../errors';
 import { orderingQuery, pageOf, paginated, paginationQuery } from '../pagination';
 import { boolean, parseQuery, text } from '../validation';
 import { currentSnapshot, renderWorkorder, renderWorkorders } from '../workorder-view';
-import { workorderInput } from '../workflow-start';
+import { workorderInput } from '../../workorders/workflow-input';
 import { methodNotAllowed, pathId, viewerOf } from './common';
 
 export const workorderListQuery = z.object({
