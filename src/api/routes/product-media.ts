@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { ApiDeps } from '../context';
 import { notFound } from '../errors';
-import { CONTENT_TYPE_BY_EXT, type ImageType } from '../product-image';
+import { contentTypeOf, type ImageType } from '../product-image';
 import { methodNotAllowed } from './common';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -29,7 +29,7 @@ export function productMediaRoutes(deps: ApiDeps): Router {
             etag: false,
             lastModified: false,
             headers: {
-              'Content-Type': CONTENT_TYPE_BY_EXT[match[1] as ImageType['ext']],
+              'Content-Type': contentTypeOf(match[1] as ImageType['ext']),
               'Cache-Control': 'public, max-age=31536000, immutable',
               'X-Content-Type-Options': 'nosniff',
             },
