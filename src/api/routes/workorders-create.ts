@@ -1,16 +1,15 @@
-import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { WorkorderRow } from '../../store/schema';
 import { snapshotFromRow } from '../../store/workorders';
 import { MAX_QUANTITY } from '../../shared/workorder';
 import { createFromTemplate, createSid } from '../../workorders/service';
-import { authorized, type Auth } from '../auth';
 import type { ApiDeps } from '../context';
-import { forbidden } from '../errors';
 import { idempotent, type Answer } from '../idempotency';
-import { boolean, date, id, integer, parseBody, text } from '../validation';
+import { listSchema, pageOf, paginated } from '../pagination';
+import { AUTH_ERRORS, type RouteSpec } from '../route';
+import { templateJson } from '../serialize';
+import { boolean, date, id, integer, parseBody, parseQuery, text } from '../validation';
 import { renderWorkorder } from '../workorder-view';
-import { methodNotAllowed } from './common';
 
 const optionalFields = {
   reference: text({ max: 255 }).nullable().optional(),
@@ -20,14 +19,14 @@ const optionalFields = {
   remarks: text({ max: 2000, allowBlank: true }).nullable().optional(),
 };
 
-export const createFromTemplateBody = z.object({
+const createFromTemplateBody = z.object({
   template: id(),
   quantity: integer(1, MAX_QUANTITY),
   total_impressions: integer(1, 1_000_000_000).nullable().optional(),
   ...optionalFields,
 });
 
-export const createSidBody = z.object({
+const createSidBody = z.object({
   reference: text({ max: 255 }),
   quantity: integer(1, MAX_QUANTITY),
   activate_on_complete: boolean(),
@@ -38,12 +37,17 @@ export const createSidBody = z.object({
   remarks: optionalFields.remarks,
 });
 
-function brandOwner(req: Request): Auth {
-  const auth = authorized(req, 'workorder_create');
-  if (auth.company.company_type !== 'brand_owner')
-    throw forbidden('Only brand owners can create workorders.');
-  return auth;
-}
+const BRAND_OWNERS_ONLY = {
+  companyType: 'brand_owner',
+  refusal: 'Only brand owners can create workorders.',
+} as const;
+
+const CREATE_RESPONSES = {
+  400: 'Invalid, keyed by field.',
+  422: 'Idempotency-Key reused with another body.',
+  503: 'Temporal unreachable; nothing created.',
+  ...AUTH_ERRORS,
+};
 
 /** The 201 of a create: the new workorder, named by `Location`. */
 async function created(deps: ApiDeps, row: WorkorderRow): Promise<Answer> {
@@ -54,13 +58,34 @@ async function created(deps: ApiDeps, row: WorkorderRow): Promise<Answer> {
   };
 }
 
-export function workorderCreateRoutes(deps: ApiDeps): Router {
-  const router = Router();
-
-  router
-    .route('/workorders/create-from-template/')
-    .post(async (req, res) => {
-      const auth = brandOwner(req);
+/** The templates to order from, and the two ways to order (the business rules: workorders/service.ts). */
+export const workorderCreateRoutes: RouteSpec[] = [
+  {
+    method: 'get',
+    path: '/api/v2/workorders/templates/',
+    summary: 'The company’s workorder templates',
+    tag: 'Workorders',
+    auth: 'token',
+    permission: 'workorder_view',
+    query: listSchema,
+    responses: { 200: 'A page of templates.', 400: 'Bad query.', ...AUTH_ERRORS },
+    async handle({ req, res, auth, deps }) {
+      const page = pageOf(parseQuery(listSchema, req.query));
+      const { rows, count } = await deps.repos.templates.listForCompany(auth.company.id, page);
+      res.json(paginated(req, deps.config.publicUrl, page, count, rows.map(templateJson)));
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/v2/workorders/create-from-template/',
+    summary: 'Create a workorder from a template',
+    tag: 'Workorders',
+    auth: 'token',
+    permission: 'workorder_create',
+    caller: BRAND_OWNERS_ONLY,
+    body: createFromTemplateBody,
+    responses: { 201: 'Created; Location names it.', ...CREATE_RESPONSES },
+    async handle({ req, res, auth, deps }) {
       await idempotent(deps.repos, req, res, auth.company.id, async () => {
         const body = parseBody(createFromTemplateBody, req.body);
         const row = await createFromTemplate(deps, auth.company, {
@@ -75,13 +100,19 @@ export function workorderCreateRoutes(deps: ApiDeps): Router {
         });
         return created(deps, row);
       });
-    })
-    .all(methodNotAllowed);
-
-  router
-    .route('/workorders/create-sid/')
-    .post(async (req, res) => {
-      const auth = brandOwner(req);
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/v2/workorders/create-sid/',
+    summary: 'Create a SID workorder without a template (legacy)',
+    tag: 'Workorders',
+    auth: 'token',
+    permission: 'workorder_create',
+    caller: BRAND_OWNERS_ONLY,
+    body: createSidBody,
+    responses: { 201: 'Created.', ...CREATE_RESPONSES },
+    async handle({ req, res, auth, deps }) {
       await idempotent(deps.repos, req, res, auth.company.id, async () => {
         const body = parseBody(createSidBody, req.body);
         const row = await createSid(deps, auth.company, {
@@ -96,8 +127,6 @@ export function workorderCreateRoutes(deps: ApiDeps): Router {
         });
         return created(deps, row);
       });
-    })
-    .all(methodNotAllowed);
-
-  return router;
-}
+    },
+  },
+];
