@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { GENERATOR } from '../version';
-import { pathParameterSchema, type RouteResponse, type RouteSpec } from './route';
+import { pathParameterSchema, type RouteSpec } from './route';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -34,7 +34,7 @@ function pathParameters(path: string): JsonSchema[] {
 
 function responses(route: RouteSpec): JsonSchema {
   return Object.fromEntries(
-    Object.entries(route.responses).map(([status, response]: [string, RouteResponse]) => {
+    Object.entries(route.responses).map(([status, response]) => {
       const code = Number(status);
       const description = typeof response === 'string' ? response : response.description;
       if (code === 204 || code === 304) return [status, { description }];
