@@ -34,9 +34,11 @@ interface RouteBase {
    * A rule about one object (the workorder's own partner) stays in the handler, after its 404.
    */
   caller?: { companyType: CompanyType; refusal: string };
+  /** The schema the handler validates the JSON body with (parseBody); the API reference shows it. */
   body?: z.ZodType;
   /** The body may also be multipart/form-data, with an `image` file. */
   multipart?: boolean;
+  /** The schema the handler validates the query with (parseQuery); each field is a parameter. */
   query?: z.ZodType;
   /** Status codes the route answers, with what they mean. */
   responses: Record<number, RouteResponse>;
