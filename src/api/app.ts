@@ -1,26 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { authenticate } from './auth';
-import type { ApiDeps } from './context';
-import { ApiError, notFound, unavailable } from './errors';
-import { isMultipart } from './multipart';
-import { brandRoutes } from './routes/brands';
-import { docsRoutes } from './routes/docs';
-import { meRoutes } from './routes/me';
-import { printerConfirmRoutes } from './routes/printer-confirm';
-import { printingRoutes } from './routes/printing';
-import { productMediaRoutes } from './routes/product-media';
-import { PRODUCT_MULTIPART_PATHS, productRoutes } from './routes/products';
-import { workorderActionRoutes } from './routes/workorders-actions';
-import { workorderCreateRoutes } from './routes/workorders-create';
-import { workorderReadRoutes } from './routes/workorders-read';
 import { accessLog } from '../observability/access-log';
 import { createLogger, type Logger } from '../observability/logger';
 import { createApiMetrics, routeBase, type ApiMetrics } from '../observability/metrics';
+import { readToken } from './auth';
+import type { ApiDeps } from './context';
+import { ApiError, answerOf, notFound, unavailable } from './errors';
+import { mountRoutes } from './mount';
+import { isMultipart } from './multipart';
+import type { RouteSpec } from './route';
+import { ROUTES } from './route-table';
+import { docsAssets } from './routes/docs';
 import { isUnavailable } from './temporal';
 import { throttle } from './throttle';
 
+/** Routes below it pass the API's middleware: JSON bodies, the token, throttling. */
+const API_BASE = '/api/v2';
 const JSON_LIMIT = '1mb';
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 /** The partner portal (docs/portal.md), built into dist/portal; its CSP allows no inline code. */
@@ -49,8 +45,24 @@ function requestId(req: Request, res: Response, next: NextFunction) {
 }
 
 /**
+ * The paths below API_BASE whose routes take multipart bodies (image uploads), as one pattern; an
+ * `:id` there matches digits only, as it always has (a multipart body to `/products/x/` is a 415).
+ */
+function multipartPaths(routes: RouteSpec[]): RegExp {
+  const patterns = routes
+    .filter((route) => route.multipart)
+    .map((route) =>
+      route.path
+        .slice(API_BASE.length)
+        .replace(/\/$/, '')
+        .replace(/:(\w+)/g, (_m, name: string) => (name === 'id' ? '\\d+' : '[^/]+')),
+    );
+  return new RegExp(`^(${[...new Set(patterns)].join('|')})\\/?$`);
+}
+
+/**
  * JSON bodies only (415 otherwise); a body-less POST counts as `{}`. Multipart bodies pass through
- * untouched on `multipartPaths`, whose routes parse them (image uploads).
+ * untouched on `multipartPaths`, whose routes parse them.
  */
 function jsonBody(multipartPaths: RegExp) {
   const parse = express.json({ limit: JSON_LIMIT, strict: false });
@@ -99,16 +111,8 @@ function isDatabaseBusy(err: unknown): boolean {
   return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'ECONNREFUSED' || code === '57P01';
 }
 
-/** Ready means both the database and Temporal answer, each within a short deadline. */
-async function readiness(deps: ApiDeps): Promise<{ database: boolean; temporal: boolean }> {
-  const [database, temporal] = await Promise.all([
-    deps.repos.companies.byId(0).then(
-      () => true,
-      () => false,
-    ),
-    deps.gateway.ping(),
-  ]);
-  return { database, temporal };
+function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(test), items.filter((item) => !test(item))];
 }
 
 export interface ApiObservability {
@@ -127,35 +131,17 @@ export function createApp(deps: ApiDeps, observability?: ApiObservability) {
   app.use(accessLog(logger));
   app.use(metrics.http);
 
+  const context = { deps, metrics };
+  const [apiRoutes, otherRoutes] = partition(ROUTES, (route) => route.path.startsWith(`${API_BASE}/`));
   const api = express.Router();
   api.use(routeBase);
-  api.use(jsonBody(PRODUCT_MULTIPART_PATHS));
-  api.use(async (req: Request, _res: Response, next: NextFunction) => {
-    if (req.headers.authorization !== undefined)
-      req.auth = await authenticate(deps.repos, req.headers.authorization);
-    next();
-  });
+  api.use(jsonBody(multipartPaths(apiRoutes)));
+  api.use(readToken(deps.repos));
   api.use(throttle(deps.config.throttlePerMinute));
-  api.use(meRoutes(deps));
-  api.use(workorderCreateRoutes(deps));
-  api.use(workorderActionRoutes(deps));
-  api.use(printerConfirmRoutes(deps));
-  api.use(printingRoutes(deps));
-  api.use(workorderReadRoutes(deps));
-  api.use(brandRoutes(deps));
-  api.use(productRoutes(deps));
-  app.use('/api/v2', api);
-  app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
-  app.get('/readyz', async (_req, res) => {
-    const checks = await readiness(deps);
-    res.status(checks.database && checks.temporal ? 200 : 503).json(checks);
-  });
-  app.get('/metrics', async (_req, res) => {
-    res.setHeader('Content-Type', metrics.registry.contentType);
-    res.send(await metrics.registry.metrics());
-  });
-  app.use(productMediaRoutes(deps));
-  app.use(docsRoutes(deps));
+  mountRoutes(api, apiRoutes, context, API_BASE);
+  app.use(API_BASE, api);
+  mountRoutes(app, otherRoutes, context);
+  app.use(docsAssets());
   app.use('/portal', portal());
 
   app.use(() => {
@@ -164,9 +150,9 @@ export function createApp(deps: ApiDeps, observability?: ApiObservability) {
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const known =
-      err instanceof ApiError
-        ? err
-        : (bodyErrors(err) ?? (isUnavailable(err) || isDatabaseBusy(err) ? unavailable() : undefined));
+      answerOf(err) ??
+      bodyErrors(err) ??
+      (isUnavailable(err) || isDatabaseBusy(err) ? unavailable() : undefined);
     if (res.headersSent) {
       res.destroy();
       return;

@@ -2,7 +2,10 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Repositories } from '../store';
 import type { CompanyRow, TokenRow } from '../store/schema';
 import { tokenPermissions, type Permission } from '../store/tokens';
+import type { Viewer } from '../store/workorders';
 import { ApiError, forbidden } from './errors';
+import type { LinkSigner } from './links';
+import { pathId } from './route';
 
 export interface Auth {
   token: TokenRow;
@@ -34,9 +37,12 @@ export async function authenticate(repos: Repositories, header: string | undefin
   return { token, company, permissions: tokenPermissions(token) };
 }
 
-export function requireAuth(repos: Repositories) {
+/** A sent token is checked before routing (a bad one is 401 anywhere); a route decides if one is needed. */
+export function readToken(repos: Repositories) {
   return async (req: Request, _res: Response, next: NextFunction) => {
-    req.auth = await authenticate(repos, req.headers.authorization);
+    if (req.headers.authorization !== undefined) {
+      req.auth = await authenticate(repos, req.headers.authorization);
+    }
     next();
   };
 }
@@ -47,4 +53,23 @@ export function authorized(req: Request, permission?: Permission): Auth {
   if (!auth) throw unauthorized('Authentication credentials were not provided.');
   if (permission && !auth.permissions.includes(permission)) throw forbidden();
   return auth;
+}
+
+/**
+ * True when a request without a token holds a signed `codegen_file` link (403 if it is wrong or
+ * expired). The link signs the path's workorder id, so an id that is no id is a 404 first.
+ */
+export function holdsSignedLink(req: Request, links: LinkSigner): boolean {
+  const id = pathId(req);
+  const { expires, signature } = req.query;
+  if (req.auth || (expires === undefined && signature === undefined)) return false;
+  if (typeof expires !== 'string' || typeof signature !== 'string' || !links.verify(id, expires, signature)) {
+    throw new ApiError(403, { detail: 'Invalid or expired download link.' });
+  }
+  return true;
+}
+
+/** Whose workorders the caller sees: a brand owner its own, a partner those addressed to it. */
+export function viewerOf(auth: Auth): Viewer {
+  return { companyId: auth.company.id, companyType: auth.company.company_type };
 }

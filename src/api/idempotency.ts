@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Repositories } from '../store';
-import { ApiError } from './errors';
+import { ApiError, answerOf } from './errors';
 
 export interface Answer {
   status: number;
@@ -77,12 +77,13 @@ export async function idempotent(
   try {
     answer = await create();
   } catch (err) {
-    if (err instanceof ApiError && err.status < 500) {
+    const refusal = answerOf(err);
+    if (refusal && refusal.status < 500) {
       await repos.idempotency.complete(
         companyId,
         key,
-        err.status,
-        JSON.stringify({ status: err.status, body: err.body, headers: err.headers }),
+        refusal.status,
+        JSON.stringify({ status: refusal.status, body: refusal.body, headers: refusal.headers }),
       );
     } else {
       await repos.idempotency.release(companyId, key);

@@ -2,7 +2,7 @@ import busboy from 'busboy';
 import type { Request } from 'express';
 import { ApiError } from './errors';
 
-/** CONTRACT §3: multipart image uploads up to 10 MiB. */
+/** Multipart image uploads up to 10 MiB (docs/product.md, HTTP conventions). */
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 /** Room for the text fields and part headers around the file. */
 const FORM_OVERHEAD_BYTES = 1024 * 1024;

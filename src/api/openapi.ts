@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { GENERATOR } from '../version';
-import { ROUTES, type RouteSpec } from './route-table';
+import { pathParameterSchema, type RouteSpec } from './route';
 
 type JsonSchema = Record<string, unknown>;
 
-/** The request's side of a schema: what a client sends (strings allowed where they coerce). */
-function jsonSchema(schema: z.ZodType): JsonSchema {
+/** A request schema is what a client sends (strings allowed where they coerce); a response, what it gets. */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): JsonSchema {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
-    io: 'input',
+    io,
     unrepresentable: 'any',
   }) as JsonSchema;
   return rest;
@@ -28,22 +28,25 @@ function pathParameters(path: string): JsonSchema[] {
     name: m[1],
     in: 'path',
     required: true,
-    schema: m[1] === 'id' ? { type: 'integer', minimum: 1 } : { type: 'string' },
+    schema: pathParameterSchema(m[1]),
   }));
 }
 
 function responses(route: RouteSpec): JsonSchema {
   return Object.fromEntries(
-    Object.entries(route.responses).map(([status, description]) => {
+    Object.entries(route.responses).map(([status, response]) => {
       const code = Number(status);
+      const description = typeof response === 'string' ? response : response.description;
       if (code === 204 || code === 304) return [status, { description }];
       if (code < 300 && route.produces) return [status, { description, content: { [route.produces]: {} } }];
       const schema =
-        code === 400
-          ? { $ref: '#/components/schemas/FieldErrors' }
-          : code >= 300
-            ? { $ref: '#/components/schemas/Error' }
-            : { type: 'object' };
+        typeof response !== 'string'
+          ? jsonSchema(response.schema, 'output')
+          : code === 400
+            ? { $ref: '#/components/schemas/FieldErrors' }
+            : code >= 300
+              ? { $ref: '#/components/schemas/Error' }
+              : { type: 'object' };
       return [status, { description, content: { 'application/json': { schema } } }];
     }),
   );
@@ -80,10 +83,10 @@ function operation(route: RouteSpec): JsonSchema {
   return op;
 }
 
-/** The OpenAPI 3.1 document of ROUTES, from the same zod schemas the handlers validate with. */
-export function openApiDocument(publicUrl: string): JsonSchema {
+/** The OpenAPI 3.1 document of the routes, from the same zod schemas the handlers validate with. */
+export function openApiDocument(routes: RouteSpec[], publicUrl: string): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
-  for (const route of ROUTES) {
+  for (const route of routes) {
     const path = route.path.replace(/:(\w+)/g, '{$1}');
     (paths[path] ??= {})[route.method] = operation(route);
   }

@@ -1,11 +1,14 @@
 import type { Request } from 'express';
 import { z } from 'zod';
+import { ORDERINGS } from '../store/database';
 import { integer } from './validation';
 
 export const paginationQuery = {
   limit: integer(1, 1000).optional(),
   offset: integer(0, Number.MAX_SAFE_INTEGER).optional(),
 };
+
+export const orderingQuery = z.enum(ORDERINGS, { error: 'Select a valid choice.' }).optional();
 
 export interface Page {
   limit: number;

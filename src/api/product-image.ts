@@ -8,28 +8,29 @@ export interface ImageType {
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
+const IMAGE_TYPES: Record<ImageType['ext'], ImageType> = {
+  png: { ext: 'png', contentType: 'image/png' },
+  jpg: { ext: 'jpg', contentType: 'image/jpeg' },
+  webp: { ext: 'webp', contentType: 'image/webp' },
+};
+
 /** The image's type from its first bytes (the client's filename and Content-Type are not trusted). */
 export function sniffImage(data: Buffer): ImageType | undefined {
-  if (data.length >= 8 && data.subarray(0, 8).equals(PNG_SIGNATURE))
-    return { ext: 'png', contentType: 'image/png' };
-  if (data.length >= 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) {
-    return { ext: 'jpg', contentType: 'image/jpeg' };
-  }
+  if (data.length >= 8 && data.subarray(0, 8).equals(PNG_SIGNATURE)) return IMAGE_TYPES.png;
+  if (data.length >= 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return IMAGE_TYPES.jpg;
   if (
     data.length >= 12 &&
     data.toString('latin1', 0, 4) === 'RIFF' &&
     data.toString('latin1', 8, 12) === 'WEBP'
   ) {
-    return { ext: 'webp', contentType: 'image/webp' };
+    return IMAGE_TYPES.webp;
   }
   return undefined;
 }
 
-export const CONTENT_TYPE_BY_EXT: Record<ImageType['ext'], string> = {
-  png: 'image/png',
-  jpg: 'image/jpeg',
-  webp: 'image/webp',
-};
+export function contentTypeOf(ext: ImageType['ext']): string {
+  return IMAGE_TYPES[ext].contentType;
+}
 
 /**
  * `products/<product uuid>/<content hash>.<ext>`: the random UUID makes the URL unguessable, the

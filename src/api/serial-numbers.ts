@@ -4,7 +4,7 @@ import { serialNumbersKey } from '../storage/artifacts';
 import type { WorkorderRow } from '../store/schema';
 import type { ApiDeps } from './context';
 import { notFound } from './errors';
-import { workorderInput } from './workflow-start';
+import { workorderInput } from '../workorders/workflow-input';
 
 /**
  * The key of a generated workorder's serial-numbers CSV. The worker writes it with the zip; a zip

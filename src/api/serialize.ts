@@ -43,7 +43,7 @@ export function templateJson(t: TemplateRow) {
   };
 }
 
-/** The workorder object of CONTRACT §5: the row's fixed fields and the snapshot's live ones. */
+/** The workorder object (docs/product.md, The workorder object): the row's fixed fields and the snapshot's live ones. */
 export function workorderJson(
   row: WorkorderRow,
   s: WorkorderSnapshot,

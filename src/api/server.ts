@@ -10,7 +10,7 @@ import { createApp } from './app';
 import type { ApiDeps } from './context';
 import { createLinkSigner } from './links';
 import { createWorkflowGateway } from './temporal';
-import { reconcileUnstarted } from './workflow-start';
+import { reconcileUnstarted } from '../workorders/service';
 
 const RECONCILE_EVERY_MS = 30_000;
 

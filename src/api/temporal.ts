@@ -1,12 +1,13 @@
 import {
   Client,
   Connection,
+  WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import { INVALID_STATE, snapshotQuery } from '../shared/messages';
+import type { UpdateDefinition } from '@temporalio/common';
+import { snapshotQuery } from '../shared/messages';
 import {
   CompanyIdKey,
   PrintingPartnerIdKey,
@@ -16,8 +17,13 @@ import {
   WorkorderStateKey,
   WorkorderTypeKey,
 } from '../shared/search-attributes';
-import { WORKFLOW_TYPE, type WorkorderInput, type WorkorderSnapshot } from '../shared/workorder';
-import { invalidState, unavailable } from './errors';
+import {
+  WORKFLOW_TYPE,
+  workflowIdFor,
+  type WorkorderInput,
+  type WorkorderSnapshot,
+} from '../shared/workorder';
+import { InvalidState, WorkflowIdReused, WorkflowUnavailable } from '../workorders/errors';
 
 export interface WorkflowGatewayOptions {
   address: string;
@@ -45,7 +51,8 @@ export function isUnavailable(err: unknown): boolean {
 
 /**
  * The API's one door to Temporal: start a workorder's workflow, read its snapshot, send it an
- * Update. Every call has a deadline, so a slow or absent server becomes a 503, never a hang.
+ * Update. Every call has a deadline, so a slow or absent server becomes WorkflowUnavailable (a
+ * 503), never a hang; Temporal's refusals come out as the domain errors of src/workorders/errors.ts.
  */
 export function createWorkflowGateway(opts: WorkflowGatewayOptions) {
   const connection = Connection.lazy({ address: opts.address });
@@ -53,38 +60,47 @@ export function createWorkflowGateway(opts: WorkflowGatewayOptions) {
   const within = <T>(ms: number, fn: () => Promise<T>) => connection.withDeadline(Date.now() + ms, fn);
   const handleOf = (workflowId: string): WorkflowHandle => client.workflow.getHandle(workflowId);
 
+  const startWorkflow = (input: WorkorderInput, summary: string, details: string) =>
+    within(10_000, () =>
+      client.workflow.start(WORKFLOW_TYPE, {
+        workflowId: workflowIdFor(input.workorderId),
+        taskQueue: opts.taskQueue,
+        args: [
+          input,
+          {
+            batchWindow: opts.batchWindow,
+            codegenTaskQueue: opts.codegenTaskQueue,
+            continueAsNewAfterEvents: opts.historyEventsPerRun,
+          },
+        ],
+        // A retried start (API retry, reconciler) finds the running workflow instead of a second one.
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        staticSummary: summary,
+        staticDetails: details,
+        typedSearchAttributes: [
+          { key: WorkorderIdKey, value: input.workorderId },
+          { key: CompanyIdKey, value: input.companyId },
+          ...(input.printingPartnerId !== null
+            ? [{ key: PrintingPartnerIdKey, value: input.printingPartnerId }]
+            : []),
+          { key: WorkorderStateKey, value: 'new' },
+          { key: WorkorderTypeKey, value: input.type },
+          { key: WorkorderReferenceKey, value: input.reference },
+          { key: WorkorderArchivedKey, value: false },
+        ],
+      }),
+    );
+
   return {
     async start(input: WorkorderInput, summary: string, details: string): Promise<void> {
-      await within(10_000, () =>
-        client.workflow.start(WORKFLOW_TYPE, {
-          workflowId: `workorder-${input.workorderId}`,
-          taskQueue: opts.taskQueue,
-          args: [
-            input,
-            {
-              batchWindow: opts.batchWindow,
-              codegenTaskQueue: opts.codegenTaskQueue,
-              continueAsNewAfterEvents: opts.historyEventsPerRun,
-            },
-          ],
-          // A retried start (API retry, reconciler) finds the running workflow instead of a second one.
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          staticSummary: summary,
-          staticDetails: details,
-          typedSearchAttributes: [
-            { key: WorkorderIdKey, value: input.workorderId },
-            { key: CompanyIdKey, value: input.companyId },
-            ...(input.printingPartnerId !== null
-              ? [{ key: PrintingPartnerIdKey, value: input.printingPartnerId }]
-              : []),
-            { key: WorkorderStateKey, value: 'new' },
-            { key: WorkorderTypeKey, value: input.type },
-            { key: WorkorderReferenceKey, value: input.reference },
-            { key: WorkorderArchivedKey, value: false },
-          ],
-        }),
-      );
+      try {
+        await startWorkflow(input, summary, details);
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) throw new WorkflowIdReused(err.message);
+        if (isUnavailable(err)) throw new WorkflowUnavailable();
+        throw err;
+      }
     },
 
     /** The live snapshot, or null when the workflow cannot answer now (the database then serves). */
@@ -96,7 +112,7 @@ export function createWorkflowGateway(opts: WorkflowGatewayOptions) {
       }
     },
 
-    /** Sends an Update and returns the snapshot after it; a refusal by the validator is a 409. */
+    /** Sends an Update and returns the snapshot after it; the validator's refusal is InvalidState. */
     async update<Args extends unknown[]>(
       workflowId: string,
       update: UpdateDefinition<WorkorderSnapshot, Args>,
@@ -111,18 +127,15 @@ export function createWorkflowGateway(opts: WorkflowGatewayOptions) {
         );
       } catch (err) {
         if (err instanceof WorkflowUpdateFailedError) {
-          const cause = err.cause;
-          if (cause instanceof ApplicationFailure && cause.type === INVALID_STATE)
-            throw invalidState(cause.message);
-          throw invalidState(cause?.message ?? 'The workorder refused this change.');
+          throw new InvalidState(err.cause?.message ?? 'The workorder refused this change.');
         }
         if (
           err instanceof WorkflowNotFoundError ||
           /already completed/i.test(String((err as Error).message))
         ) {
-          throw invalidState('The workorder is closed and cannot change any more.');
+          throw new InvalidState('The workorder is closed and cannot change any more.');
         }
-        if (isUnavailable(err)) throw unavailable();
+        if (isUnavailable(err)) throw new WorkflowUnavailable();
         throw err;
       }
     },

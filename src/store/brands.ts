@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { nowIso } from './database';
+import { nowIso, orderedPage, type PageRequest } from './database';
 import type { BrandRow, Database } from './schema';
 
 export function brandRepository(db: Kysely<Database>) {
@@ -42,13 +42,15 @@ export function brandRepository(db: Kysely<Database>) {
       return new Map(rows.map((r) => [r.id, r]));
     },
 
-    async listForCompany(companyId: number, limit: number, offset: number) {
-      const base = db.selectFrom('brands').where('company_id', '=', companyId);
-      const [rows, total] = await Promise.all([
-        base.selectAll().orderBy('id', 'desc').limit(limit).offset(offset).execute(),
-        base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-      ]);
-      return { rows, count: Number(total.n) };
+    /** The company's brands, newest first. */
+    async listForCompany(
+      companyId: number,
+      page: Omit<PageRequest, 'ordering'>,
+    ): Promise<{ rows: BrandRow[]; count: number }> {
+      return orderedPage(db.selectFrom('brands').where('company_id', '=', companyId), {
+        ordering: '-id',
+        ...page,
+      });
     },
   };
 }

@@ -77,15 +77,17 @@ export function containsAny(columns: string[], search: string): RawBuilder<boole
   return sql<boolean>`(${sql.join(tests, sql` or `)})`;
 }
 
-/** A page of a list: `-` before the column orders descending; ties broken by id. */
+/** How a list may be ordered: `-` before the column orders descending; ties are broken by id. */
+export const ORDERINGS = ['id', '-id', 'creation_date', '-creation_date'] as const;
+
 export interface PageRequest {
-  ordering: 'id' | '-id' | 'creation_date' | '-creation_date';
+  ordering: (typeof ORDERINGS)[number];
   limit: number;
   offset: number;
 }
 
 /** One page of the filtered rows and the count of all of them, for the paged list endpoints. */
-export async function orderedPage<T extends 'workorders' | 'products'>(
+export async function orderedPage<T extends 'workorders' | 'products' | 'templates' | 'brands' | 'equipment'>(
   filtered: SelectQueryBuilder<Database, T, object>,
   page: PageRequest,
 ): Promise<{ rows: Selectable<Database[T]>[]; count: number }> {

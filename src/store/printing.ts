@@ -1,15 +1,9 @@
 import type { Kysely } from 'kysely';
-import { nowIso } from './database';
+import { nowIso, orderedPage, type PageRequest } from './database';
 import type { CalibrationRow, Database, EquipmentRow, SubstrateRow } from './schema';
 
 /** A calibration's printing parameters: named numbers (and the odd label) the renderer reads. */
 export type CalibrationParameters = Record<string, number | string>;
-
-export interface ListPage {
-  ordering: 'id' | '-id' | 'creation_date' | '-creation_date';
-  limit: number;
-  offset: number;
-}
 
 /** A substrate as listed for one equipment: with the calibration that clears the pair. */
 export interface CalibratedSubstrate extends SubstrateRow {
@@ -19,11 +13,6 @@ export interface CalibratedSubstrate extends SubstrateRow {
 
 /** Equipment, substrates and calibrations: a printing partner's reference data. */
 export function printingRepository(db: Kysely<Database>) {
-  const orderOf = (ordering: ListPage['ordering']) => ({
-    column: ordering.replace('-', '') as 'id' | 'creation_date',
-    direction: ordering.startsWith('-') ? ('desc' as const) : ('asc' as const),
-  });
-
   return {
     async createEquipment(input: { companyId: number; name: string; dpi: number }): Promise<EquipmentRow> {
       return db
@@ -85,32 +74,25 @@ export function printingRepository(db: Kysely<Database>) {
         .executeTakeFirst();
     },
 
-    async listEquipment(companyId: number, page: ListPage): Promise<{ rows: EquipmentRow[]; count: number }> {
-      const q = db.selectFrom('equipment').where('company_id', '=', companyId);
-      const { column, direction } = orderOf(page.ordering);
-      const [rows, total] = await Promise.all([
-        q
-          .selectAll()
-          .orderBy(column, direction)
-          .orderBy('id', direction)
-          .limit(page.limit)
-          .offset(page.offset)
-          .execute(),
-        q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-      ]);
-      return { rows, count: Number(total.n) };
+    async listEquipment(
+      companyId: number,
+      page: PageRequest,
+    ): Promise<{ rows: EquipmentRow[]; count: number }> {
+      return orderedPage(db.selectFrom('equipment').where('company_id', '=', companyId), page);
     },
 
     /** Substrates calibrated for the equipment, each with its calibration. */
     async listCalibratedSubstrates(
       equipmentId: number,
-      page: ListPage,
+      page: PageRequest,
     ): Promise<{ rows: CalibratedSubstrate[]; count: number }> {
       const q = db
         .selectFrom('calibrations')
         .innerJoin('substrates', 'substrates.id', 'calibrations.substrate_id')
         .where('calibrations.equipment_id', '=', equipmentId);
-      const { column, direction } = orderOf(page.ordering);
+      // orderedPage cannot order a join: the columns here are the substrate's.
+      const column = page.ordering.replace('-', '') as 'id' | 'creation_date';
+      const direction = page.ordering.startsWith('-') ? 'desc' : 'asc';
       const [rows, total] = await Promise.all([
         q
           .selectAll('substrates')

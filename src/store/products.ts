@@ -26,7 +26,7 @@ export interface ProductFilter extends PageRequest {
   search?: string;
 }
 
-/** Codes of a product, counted from its workorders (CONTRACT: canceled workorders' codes are void). */
+/** Codes of a product, counted from its workorders (docs/product.md, Lifecycle: canceled workorders' codes are void). */
 export interface CodeCounts {
   codeCount: number;
   activeCodeCount: number;
@@ -124,7 +124,7 @@ export function productRepository(db: Kysely<Database>) {
 
     /**
      * code_count: quantities of the products' workorders that are not canceled; active: those
-     * completed with activate_on_complete (CONTRACT §7: the codes that are active).
+     * completed with activate_on_complete (docs/product.md, Lifecycle: the codes that are active).
      */
     async codeCounts(productIds: number[]): Promise<Map<number, CodeCounts>> {
       if (productIds.length === 0) return new Map();

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { nowIso } from './database';
+import { nowIso, orderedPage, type PageRequest } from './database';
 import type { Database, TemplateRow, TemplateTable } from './schema';
 
 export interface NewTemplate {
@@ -47,16 +47,16 @@ export function templateRepository(db: Kysely<Database>) {
         .where('company_id', '=', companyId)
         .executeTakeFirst();
     },
-    async listForCompany(companyId: number, limit: number, offset: number) {
-      const base = db
+    /** The company's live templates, newest first. */
+    async listForCompany(
+      companyId: number,
+      page: Omit<PageRequest, 'ordering'>,
+    ): Promise<{ rows: TemplateRow[]; count: number }> {
+      const live = db
         .selectFrom('templates')
         .where('company_id', '=', companyId)
         .where('is_archived', '=', 0);
-      const [rows, total] = await Promise.all([
-        base.selectAll().orderBy('id', 'desc').limit(limit).offset(offset).execute(),
-        base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-      ]);
-      return { rows, count: Number(total.n) };
+      return orderedPage(live, { ordering: '-id', ...page });
     },
   };
 }

@@ -1,5 +1,12 @@
 import { sql, type Kysely } from 'kysely';
-import type { CodegenStatus, WorkorderSnapshot, WorkorderState } from '../shared/workorder';
+import {
+  batchCount,
+  Codegen,
+  workflowIdFor,
+  type CodegenStatus,
+  type WorkorderSnapshot,
+  type WorkorderState,
+} from '../shared/workorder';
 import { containsAny, nowIso, orderedPage, type PageRequest } from './database';
 import type { Database, WorkorderRow, WorkorderTable } from './schema';
 
@@ -98,11 +105,11 @@ export function workorderRepository(db: Kysely<Database>) {
             workflow_id: '',
             workflow_started: 0,
             state: 'new',
-            codegen_status: 1,
+            codegen_status: Codegen.waiting,
             is_archived: 0,
             progress_codes: 0,
             progress_batches_completed: 0,
-            progress_batches_total: Math.ceil(w.quantity / 10_000),
+            progress_batches_total: batchCount(w.quantity),
             cancel_reason: null,
             failure: null,
             external_id: '',
@@ -124,7 +131,7 @@ export function workorderRepository(db: Kysely<Database>) {
           .executeTakeFirstOrThrow();
         return trx
           .updateTable('workorders')
-          .set({ workflow_id: `workorder-${inserted.id}` })
+          .set({ workflow_id: workflowIdFor(inserted.id) })
           .where('id', '=', inserted.id)
           .returningAll()
           .executeTakeFirstOrThrow();

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createCodegenActivities } from '../../src/activities';
-import { workorderInput } from '../../src/api/workflow-start';
+import { workorderInput } from '../../src/workorders/workflow-input';
 import { CodePermutation } from '../../src/codes/permutation';
 import { createRenderPool } from '../../src/codes/render-pool';
 import { loadConfig, resolveSecrets } from '../../src/config';

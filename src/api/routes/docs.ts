@@ -1,8 +1,7 @@
 import express, { Router } from 'express';
 import { absolutePath } from 'swagger-ui-dist';
-import type { ApiDeps } from '../context';
 import { openApiDocument } from '../openapi';
-import { methodNotAllowed } from './common';
+import type { RouteSpec } from '../route';
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -26,19 +25,42 @@ const INIT = `window.addEventListener('load', function () {
 const CSP =
   "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
 
-/** The OpenAPI document and Swagger UI, its assets served from the npm package (no CDN). */
-export function docsRoutes(deps: ApiDeps): Router {
+/**
+ * The OpenAPI document of `documented()` (every route, these included) and Swagger UI. A function,
+ * so the route table can list these routes among the ones they document.
+ */
+export function docsRoutes(documented: () => RouteSpec[]): RouteSpec[] {
+  return [
+    {
+      method: 'get',
+      path: '/api/schema/',
+      summary: 'This OpenAPI document',
+      tag: 'Operations',
+      auth: 'none',
+      responses: { 200: 'OpenAPI 3.1 JSON.' },
+      handle({ res, deps }) {
+        const document = openApiDocument(documented(), deps.config.publicUrl);
+        res.type('application/json').send(JSON.stringify(document));
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/docs/',
+      summary: 'The browsable API reference',
+      tag: 'Operations',
+      auth: 'none',
+      produces: 'text/html',
+      responses: { 200: 'HTML.' },
+      handle({ res }) {
+        res.setHeader('Content-Security-Policy', CSP).type('html').send(PAGE);
+      },
+    },
+  ];
+}
+
+/** The page's script and Swagger UI's assets, served from the npm package (no CDN); not API routes. */
+export function docsAssets(): Router {
   const router = Router();
-  const document = JSON.stringify(openApiDocument(deps.config.publicUrl));
-  router
-    .route('/api/schema/')
-    .get((_req, res) => void res.type('application/json').send(document))
-    .all(methodNotAllowed);
-  router
-    .route('/api/docs/')
-    .get((_req, res) => void res.setHeader('Content-Security-Policy', CSP).type('html').send(PAGE))
-    .all(methodNotAllowed);
-  // Static assets of the page, not API routes.
   router.use('/api/docs/init.js', (_req, res) => void res.type('application/javascript').send(INIT));
   router.use('/api/docs/assets', express.static(absolutePath(), { index: false }));
   return router;

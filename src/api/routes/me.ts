@@ -1,38 +1,21 @@
-import { Router } from 'express';
-import { authorized } from '../auth';
-import type { ApiDeps } from '../context';
-import { pageOf, paginated, listSchema } from '../pagination';
-import { companyJson, templateJson } from '../serialize';
-import { parseQuery } from '../validation';
-import { methodNotAllowed } from './common';
+import { AUTH_ERRORS, type RouteSpec } from '../route';
+import { companyJson } from '../serialize';
 
-export function meRoutes(deps: ApiDeps): Router {
-  const router = Router();
-  router
-    .route('/me/')
-    .get((req, res) => {
-      const auth = authorized(req);
+export const meRoutes: RouteSpec[] = [
+  {
+    method: 'get',
+    path: '/api/v2/me/',
+    summary: 'The token’s company, permissions and expiry',
+    tag: 'Me',
+    auth: 'token',
+    responses: { 200: 'The caller.', ...AUTH_ERRORS },
+    handle({ res, auth }) {
       res.json({
         company: companyJson(auth.company),
         permissions: auth.permissions,
         expires: auth.token.expires_at,
         token: { prefix: auth.token.token_prefix, creation_date: auth.token.creation_date },
       });
-    })
-    .all(methodNotAllowed);
-
-  router
-    .route('/workorders/templates/')
-    .get(async (req, res) => {
-      const auth = authorized(req, 'workorder_view');
-      const page = pageOf(parseQuery(listSchema, req.query));
-      const { rows, count } = await deps.repos.templates.listForCompany(
-        auth.company.id,
-        page.limit,
-        page.offset,
-      );
-      res.json(paginated(req, deps.config.publicUrl, page, count, rows.map(templateJson)));
-    })
-    .all(methodNotAllowed);
-  return router;
-}
+    },
+  },
+];

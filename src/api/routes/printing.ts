@@ -1,21 +1,15 @@
-import { Router } from 'express';
 import { z } from 'zod';
 import { calibrationParameters, type CalibratedSubstrate } from '../../store/printing';
 import type { EquipmentRow } from '../../store/schema';
-import { authorized } from '../auth';
-import type { ApiDeps } from '../context';
 import { fieldError, invalidPk } from '../errors';
-import { pageOf, paginated, paginationQuery } from '../pagination';
+import { orderingQuery, pageOf, paginated, paginationQuery } from '../pagination';
+import { AUTH_ERRORS, type RouteSpec } from '../route';
 import { id, parseQuery } from '../validation';
-import { methodNotAllowed } from './common';
 
-const ordering = z
-  .enum(['id', '-id', 'creation_date', '-creation_date'], { error: 'Select a valid choice.' })
-  .optional();
-export const equipmentQuery = z.object({ ...paginationQuery, ordering });
-export const substratesQuery = z.object({ ...paginationQuery, ordering, equipment: id() });
+const equipmentQuery = z.object({ ...paginationQuery, ordering: orderingQuery });
+const substratesQuery = z.object({ ...paginationQuery, ordering: orderingQuery, equipment: id() });
 
-export function equipmentJson(e: EquipmentRow) {
+function equipmentJson(e: EquipmentRow) {
   return { id: e.id, name: e.name, dpi: e.dpi, creation_date: e.creation_date };
 }
 
@@ -32,14 +26,18 @@ function calibratedSubstrateJson(s: CalibratedSubstrate) {
   };
 }
 
-/** A printing partner's equipment, and the substrates calibrated for one of them (CONTRACT §4). */
-export function printingRoutes(deps: ApiDeps): Router {
-  const router = Router();
-
-  router
-    .route('/equipment/')
-    .get(async (req, res) => {
-      const auth = authorized(req, 'workorder_view');
+/** A printing partner's equipment, and the substrates calibrated for one of them (docs/product.md, Endpoints). */
+export const printingRoutes: RouteSpec[] = [
+  {
+    method: 'get',
+    path: '/api/v2/equipment/',
+    summary: 'The partner’s printing equipment',
+    tag: 'Printing',
+    auth: 'token',
+    permission: 'workorder_view',
+    query: equipmentQuery,
+    responses: { 200: 'A page of equipment.', 400: 'Bad query.', ...AUTH_ERRORS },
+    async handle({ req, res, auth, deps }) {
       const q = parseQuery(equipmentQuery, req.query);
       const page = pageOf(q);
       const { rows, count } = await deps.repos.printing.listEquipment(auth.company.id, {
@@ -47,13 +45,18 @@ export function printingRoutes(deps: ApiDeps): Router {
         ...page,
       });
       res.json(paginated(req, deps.config.publicUrl, page, count, rows.map(equipmentJson)));
-    })
-    .all(methodNotAllowed);
-
-  router
-    .route('/substrates/')
-    .get(async (req, res) => {
-      const auth = authorized(req, 'workorder_view');
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v2/substrates/',
+    summary: 'Substrates calibrated for an equipment',
+    tag: 'Printing',
+    auth: 'token',
+    permission: 'workorder_view',
+    query: substratesQuery,
+    responses: { 200: 'A page of substrates.', 400: 'Missing or unknown equipment.', ...AUTH_ERRORS },
+    async handle({ req, res, auth, deps }) {
       const q = parseQuery(substratesQuery, req.query);
       // Another company's equipment is answered like a missing one: the same 400, nothing revealed.
       const equipment = await deps.repos.printing.equipmentOf(auth.company.id, q.equipment);
@@ -64,8 +67,6 @@ export function printingRoutes(deps: ApiDeps): Router {
         ...page,
       });
       res.json(paginated(req, deps.config.publicUrl, page, count, rows.map(calibratedSubstrateJson)));
-    })
-    .all(methodNotAllowed);
-
-  return router;
-}
+    },
+  },
+];

@@ -1,9 +1,7 @@
-import { Router } from 'express';
 import { sendArtifact } from '../artifact-download';
-import type { ApiDeps } from '../context';
 import { notFound } from '../errors';
-import { CONTENT_TYPE_BY_EXT, type ImageType } from '../product-image';
-import { methodNotAllowed } from './common';
+import { contentTypeOf, type ImageType } from '../product-image';
+import type { RouteSpec } from '../route';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const FILE = /^[0-9a-f]{32}\.(png|jpg|webp)$/;
@@ -12,11 +10,16 @@ const FILE = /^[0-9a-f]{32}\.(png|jpg|webp)$/;
  * Product images, without a token: landing pages and brand systems show them by URL. The path
  * holds the product's random UUID, so it cannot be guessed; only the product's current image is served.
  */
-export function productMediaRoutes(deps: ApiDeps): Router {
-  const router = Router();
-  router
-    .route('/media/products/:uuid/:file')
-    .get(async (req, res) => {
+export const productMediaRoutes: RouteSpec[] = [
+  {
+    method: 'get',
+    path: '/media/products/:uuid/:file',
+    summary: 'A product image (public, unguessable URL)',
+    tag: 'Products',
+    auth: 'none',
+    produces: 'image/*',
+    responses: { 200: 'The image.', 404: 'Not found.' },
+    async handle({ req, res, deps }) {
       const { uuid, file } = req.params as { uuid: string; file: string };
       const match = FILE.exec(file);
       if (!UUID.test(uuid) || !match) throw notFound();
@@ -26,12 +29,11 @@ export function productMediaRoutes(deps: ApiDeps): Router {
       await sendArtifact(req, res, deps.artifacts, {
         key,
         headers: {
-          'Content-Type': CONTENT_TYPE_BY_EXT[match[1] as ImageType['ext']],
+          'Content-Type': contentTypeOf(match[1] as ImageType['ext']),
           'Cache-Control': 'public, max-age=31536000, immutable',
           'X-Content-Type-Options': 'nosniff',
         },
       });
-    })
-    .all(methodNotAllowed);
-  return router;
-}
+    },
+  },
+];

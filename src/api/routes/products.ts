@@ -1,54 +1,60 @@
 import { randomUUID } from 'node:crypto';
-import { Router, type Request } from 'express';
+import type { Request } from 'express';
 import { z } from 'zod';
 import { isUniqueViolation } from '../../store/database';
 import type { ProductChanges } from '../../store/products';
 import type { ProductRow } from '../../store/schema';
-import { authorized, type Auth } from '../auth';
+import type { Auth } from '../auth';
 import type { ApiDeps } from '../context';
-import { fieldError, forbidden, notFound } from '../errors';
+import { fieldError, notFound } from '../errors';
 import { idempotent } from '../idempotency';
-import { pageOf, paginated, paginationQuery } from '../pagination';
+import { orderingQuery, pageOf, paginated, paginationQuery } from '../pagination';
 import { removeProductImage, storeProductImage } from '../product-image';
 import { renderProduct, renderProducts } from '../product-json';
-import { boolean, parseQuery, text } from '../validation';
-import { methodNotAllowed, pathId } from './common';
-import { readProductRequest, SKU_TAKEN, validateProduct } from './product-input';
+import { AUTH_ERRORS, OBJECT_ERRORS, pathId, type RouteSpec } from '../route';
+import { boolean, id, parseQuery, text } from '../validation';
+import { productTextFields, readProductRequest, SKU_TAKEN, validateProduct } from './product-input';
 
-/** Paths (relative to /api/v2) whose POST and PATCH may be multipart/form-data with an `image` file. */
-export const PRODUCT_MULTIPART_PATHS = /^\/products(\/\d+)?\/?$/;
-
-export const productListQuery = z.object({
+const productListQuery = z.object({
   ...paginationQuery,
   sku__exact: z.string({ error: 'Not a valid string.' }).optional(),
   is_archived: boolean().optional(),
   search: text({ max: 255, allowBlank: true }).optional(),
-  ordering: z
-    .enum(['id', '-id', 'creation_date', '-creation_date'], { error: 'Select a valid choice.' })
-    .optional(),
+  ordering: orderingQuery,
 });
 
-/** Products belong to brand owners; a printing partner has none to create (its lists are empty). */
-function brandOwner(req: Request): Auth {
-  const auth = authorized(req, 'product_create');
-  if (auth.company.company_type !== 'brand_owner') throw forbidden('Only brand owners can create products.');
-  return auth;
+/** What product POST/PATCH validate: text fields by schema, the brand and campaign by lookup. */
+const productBody = z.object({
+  ...productTextFields,
+  brand_id: id(),
+  brand: id().optional(),
+  campaign: id().nullable().optional(),
+});
+
+const skuTaken = () => fieldError('sku', SKU_TAKEN);
+
+/** The company's product at the path's id, archived or not. */
+async function companyProduct(deps: ApiDeps, auth: Auth, req: Request): Promise<ProductRow> {
+  const row = await deps.repos.products.byIdForCompany(pathId(req), auth.company.id);
+  if (!row) throw notFound();
+  return row;
 }
 
-export function productRoutes(deps: ApiDeps): Router {
-  const router = Router();
-  const skuTaken = () => fieldError('sku', SKU_TAKEN);
-
-  const load = async (req: Request, auth: Auth): Promise<ProductRow> => {
-    const row = await deps.repos.products.byIdForCompany(pathId(req), auth.company.id);
-    if (!row) throw notFound();
-    return row;
-  };
-
-  router
-    .route('/products/')
-    .get(async (req, res) => {
-      const auth = authorized(req, 'product_view');
+/**
+ * A brand owner's product catalogue (docs/products.md). Partners have no products: their lists
+ * are empty and any product id is a 404 to them.
+ */
+export const productRoutes: RouteSpec[] = [
+  {
+    method: 'get',
+    path: '/api/v2/products/',
+    summary: 'List products (sku__exact, search, is_archived)',
+    tag: 'Products',
+    auth: 'token',
+    permission: 'product_view',
+    query: productListQuery,
+    responses: { 200: 'A page of products.', 400: 'Bad query.', ...AUTH_ERRORS },
+    async handle({ req, res, auth, deps }) {
       const q = parseQuery(productListQuery, req.query);
       const page = pageOf(q);
       const { rows, count } = await deps.repos.products.list(auth.company.id, {
@@ -59,9 +65,25 @@ export function productRoutes(deps: ApiDeps): Router {
         ...page,
       });
       res.json(paginated(req, deps.config.publicUrl, page, count, await renderProducts(deps, rows)));
-    })
-    .post(async (req, res) => {
-      const auth = brandOwner(req);
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/v2/products/',
+    summary: 'Create one product (JSON or multipart with image)',
+    tag: 'Products',
+    auth: 'token',
+    permission: 'product_create',
+    caller: { companyType: 'brand_owner', refusal: 'Only brand owners can create products.' },
+    body: productBody,
+    multipart: true,
+    responses: {
+      201: 'Created.',
+      400: 'Invalid, keyed by field.',
+      413: 'Image over 10 MiB.',
+      ...AUTH_ERRORS,
+    },
+    async handle({ req, res, auth, deps }) {
       const request = await readProductRequest(req);
       await idempotent(deps.repos, req, res, auth.company.id, async () => {
         const input = await validateProduct(deps.repos, auth.company.id, request, { create: true });
@@ -92,18 +114,37 @@ export function productRoutes(deps: ApiDeps): Router {
           headers: { Location: `${deps.config.publicUrl}/api/v2/products/${row.id}/` },
         };
       });
-    })
-    .all(methodNotAllowed);
-
-  router
-    .route('/products/:id/')
-    .get(async (req, res) => {
-      const auth = authorized(req, 'product_view');
-      res.json(await renderProduct(deps, await load(req, auth)));
-    })
-    .patch(async (req, res) => {
-      const auth = authorized(req, 'product_edit');
-      const current = await load(req, auth);
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v2/products/:id/',
+    summary: 'A product',
+    tag: 'Products',
+    auth: 'token',
+    permission: 'product_view',
+    responses: { 200: 'The product.', ...OBJECT_ERRORS },
+    async handle({ req, res, auth, deps }) {
+      res.json(await renderProduct(deps, await companyProduct(deps, auth, req)));
+    },
+  },
+  {
+    method: 'patch',
+    path: '/api/v2/products/:id/',
+    summary: 'Change the fields sent (JSON or multipart image)',
+    tag: 'Products',
+    auth: 'token',
+    permission: 'product_edit',
+    body: productBody.partial(),
+    multipart: true,
+    responses: {
+      200: 'The product.',
+      400: 'Invalid, keyed by field.',
+      413: 'Image over 10 MiB.',
+      ...OBJECT_ERRORS,
+    },
+    async handle({ req, res, auth, deps }) {
+      const current = await companyProduct(deps, auth, req);
       const request = await readProductRequest(req);
       const input = await validateProduct(deps.repos, auth.company.id, request, {
         create: false,
@@ -134,14 +175,19 @@ export function productRoutes(deps: ApiDeps): Router {
       if (current.image_key !== updated.image_key)
         await removeProductImage(deps.artifacts, current.image_key);
       res.json(await renderProduct(deps, updated));
-    })
-    .delete(async (req, res) => {
-      const auth = authorized(req, 'product_delete');
-      const row = await load(req, auth);
-      await deps.repos.products.archive(row.id);
+    },
+  },
+  {
+    method: 'delete',
+    path: '/api/v2/products/:id/',
+    summary: 'Archive a product',
+    tag: 'Products',
+    auth: 'token',
+    permission: 'product_delete',
+    responses: { 204: 'Archived.', ...OBJECT_ERRORS },
+    async handle({ req, res, auth, deps }) {
+      await deps.repos.products.archive((await companyProduct(deps, auth, req)).id);
       res.status(204).end();
-    })
-    .all(methodNotAllowed);
-
-  return router;
-}
+    },
+  },
+];

@@ -1,21 +1,15 @@
-import { randomBytes } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { isUniqueViolation } from '../../store/database';
-import type { CompanyRow, ProductRow } from '../../store/schema';
-import type { NewWorkorder } from '../../store/workorders';
+import type { WorkorderRow } from '../../store/schema';
 import { snapshotFromRow } from '../../store/workorders';
 import { MAX_QUANTITY } from '../../shared/workorder';
-import { authorized, type Auth } from '../auth';
+import { createFromTemplate, createSid } from '../../workorders/service';
 import type { ApiDeps } from '../context';
-import { fieldError, forbidden, invalidPk, unavailable } from '../errors';
 import { idempotent, type Answer } from '../idempotency';
-import { isUnavailable } from '../temporal';
-import { boolean, date, id, integer, parseBody, text } from '../validation';
+import { listSchema, pageOf, paginated } from '../pagination';
+import { AUTH_ERRORS, type RouteSpec } from '../route';
+import { templateJson } from '../serialize';
+import { boolean, date, id, integer, parseBody, parseQuery, text } from '../validation';
 import { renderWorkorder } from '../workorder-view';
-import { startWorkorderWorkflow } from '../workflow-start';
-import { methodNotAllowed } from './common';
 
 const optionalFields = {
   reference: text({ max: 255 }).nullable().optional(),
@@ -25,14 +19,14 @@ const optionalFields = {
   remarks: text({ max: 2000, allowBlank: true }).nullable().optional(),
 };
 
-export const createFromTemplateBody = z.object({
+const createFromTemplateBody = z.object({
   template: id(),
   quantity: integer(1, MAX_QUANTITY),
   total_impressions: integer(1, 1_000_000_000).nullable().optional(),
   ...optionalFields,
 });
 
-export const createSidBody = z.object({
+const createSidBody = z.object({
   reference: text({ max: 255 }),
   quantity: integer(1, MAX_QUANTITY),
   activate_on_complete: boolean(),
@@ -43,175 +37,96 @@ export const createSidBody = z.object({
   remarks: optionalFields.remarks,
 });
 
-function generatedReference(): string {
-  const day = new Date().toISOString().slice(0, 10).replace(/-/g, '');
-  return `WO-${day}-${randomBytes(4).toString('hex').toUpperCase()}`;
-}
+const BRAND_OWNERS_ONLY = {
+  companyType: 'brand_owner',
+  refusal: 'Only brand owners can create workorders.',
+} as const;
 
-async function resolvePartner(
-  deps: ApiDeps,
-  partnerId: number | null | undefined,
-): Promise<CompanyRow | null> {
-  if (partnerId === null || partnerId === undefined) return null;
-  const partner = await deps.repos.companies.byId(partnerId);
-  if (!partner || partner.company_type !== 'printing_partner')
-    throw fieldError('printing_partner', invalidPk(partnerId));
-  return partner;
-}
+const CREATE_RESPONSES = {
+  400: 'Invalid, keyed by field.',
+  422: 'Idempotency-Key reused with another body.',
+  503: 'Temporal unreachable; nothing created.',
+  ...AUTH_ERRORS,
+};
 
-/**
- * A live product of the company, named by id (a JSON number) or by SKU (a string; a string of
- * digits that is no SKU is then tried as an id, for clients that send every value as a string).
- */
-async function resolveProduct(
-  deps: ApiDeps,
-  companyId: number,
-  product: string | number | null | undefined,
-): Promise<ProductRow | null> {
-  if (product === null || product === undefined || product === '') return null;
-  const products = deps.repos.products;
-  const asId = typeof product === 'number' || /^\d{1,15}$/.test(product.trim()) ? Number(product) : NaN;
-  const found =
-    (typeof product === 'string' ? await products.activeBySku(companyId, product.trim()) : undefined) ??
-    (Number.isSafeInteger(asId) ? await products.activeById(companyId, asId) : undefined);
-  if (!found) {
-    throw fieldError('product', `Invalid product "${String(product)}" - no product with this id or SKU.`);
-  }
-  return found;
-}
-
-function brandOwner(req: Request): Auth {
-  const auth = authorized(req, 'workorder_create');
-  if (auth.company.company_type !== 'brand_owner')
-    throw forbidden('Only brand owners can create workorders.');
-  return auth;
-}
-
-/**
- * Writes the row, then starts its workflow. If Temporal cannot be reached the row is removed and
- * the client gets a 503; if this process dies in between, the reconciler starts the workflow.
- */
-async function createWorkorder(
-  deps: ApiDeps,
-  auth: Auth,
-  fields: Omit<NewWorkorder, 'reference' | 'keyId'> & { reference?: string | null },
-): Promise<Answer> {
-  const explicitReference = fields.reference ?? null;
-  if (
-    explicitReference !== null &&
-    (await deps.repos.workorders.referenceTaken(auth.company.id, explicitReference))
-  ) {
-    throw fieldError('reference', 'A workorder with this reference already exists in the company.');
-  }
-  let row;
-  for (let attempt = 0; !row; attempt++) {
-    try {
-      row = await deps.repos.workorders.create({
-        ...fields,
-        reference: explicitReference ?? generatedReference(),
-        keyId: deps.config.codeKeyId,
-      });
-    } catch (err) {
-      if (!isUniqueViolation(err)) throw err;
-      if (explicitReference !== null || attempt > 3) {
-        throw fieldError('reference', 'A workorder with this reference already exists in the company.');
-      }
-    }
-  }
-  try {
-    await startWorkorderWorkflow(deps, row, auth.company);
-  } catch (err) {
-    await deps.repos.workorders.deleteUnstarted(row.id);
-    if (isUnavailable(err))
-      throw unavailable('The workflow service is unavailable; the workorder was not created.');
-    // The id was used by an earlier workflow (e.g. a database restored behind Temporal): a retry gets a new id.
-    if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      throw unavailable('The workorder could not be started and was not created; try again.', 1);
-    }
-    throw err;
-  }
-  const started = { ...row, workflow_started: 1 };
-  const body = await renderWorkorder(deps, started, snapshotFromRow(started));
+/** The 201 of a create: the new workorder, named by `Location`. */
+async function created(deps: ApiDeps, row: WorkorderRow): Promise<Answer> {
   return {
     status: 201,
-    body,
+    body: await renderWorkorder(deps, row, snapshotFromRow(row)),
     headers: { Location: `${deps.config.publicUrl}/api/v2/workorders/${row.id}/` },
   };
 }
 
-export function workorderCreateRoutes(deps: ApiDeps): Router {
-  const router = Router();
-
-  router
-    .route('/workorders/create-from-template/')
-    .post(async (req, res) => {
-      const auth = brandOwner(req);
+/** The templates to order from, and the two ways to order (the business rules: workorders/service.ts). */
+export const workorderCreateRoutes: RouteSpec[] = [
+  {
+    method: 'get',
+    path: '/api/v2/workorders/templates/',
+    summary: 'The company’s workorder templates',
+    tag: 'Workorders',
+    auth: 'token',
+    permission: 'workorder_view',
+    query: listSchema,
+    responses: { 200: 'A page of templates.', 400: 'Bad query.', ...AUTH_ERRORS },
+    async handle({ req, res, auth, deps }) {
+      const page = pageOf(parseQuery(listSchema, req.query));
+      const { rows, count } = await deps.repos.templates.listForCompany(auth.company.id, page);
+      res.json(paginated(req, deps.config.publicUrl, page, count, rows.map(templateJson)));
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/v2/workorders/create-from-template/',
+    summary: 'Create a workorder from a template',
+    tag: 'Workorders',
+    auth: 'token',
+    permission: 'workorder_create',
+    caller: BRAND_OWNERS_ONLY,
+    body: createFromTemplateBody,
+    responses: { 201: 'Created; Location names it.', ...CREATE_RESPONSES },
+    async handle({ req, res, auth, deps }) {
       await idempotent(deps.repos, req, res, auth.company.id, async () => {
         const body = parseBody(createFromTemplateBody, req.body);
-        const template = await deps.repos.templates.byIdForCompany(body.template, auth.company.id);
-        if (!template || template.is_archived === 1) throw fieldError('template', invalidPk(body.template));
-        const partner = await resolvePartner(deps, body.printing_partner ?? template.printing_partner_id);
-        if (template.type === 'SSC' && !partner) {
-          throw fieldError('printing_partner', 'A printing partner is required for SSC workorders.');
-        }
-        const totalImpressions = body.total_impressions ?? null;
-        if (totalImpressions !== null && template.is_static_print !== 1) {
-          throw fieldError('total_impressions', 'Only applicable to workorders of a static template.');
-        }
-        const product = await resolveProduct(deps, auth.company.id, body.product);
-        return createWorkorder(deps, auth, {
-          companyId: auth.company.id,
-          printingPartnerId: partner?.id ?? null,
-          templateId: template.id,
-          type: template.type,
-          reference: body.reference,
-          remarks: body.remarks ?? '',
+        const row = await createFromTemplate(deps, auth.company, {
+          templateId: body.template,
           quantity: body.quantity,
+          reference: body.reference ?? null,
+          printingPartnerId: body.printing_partner ?? null,
+          product: body.product ?? null,
           dueDate: body.due_date ?? null,
-          totalImpressions,
-          codeLayout: template.code_layout,
-          useSerialNumber: template.use_serial_number === 1,
-          activateOnComplete: template.activate_on_complete === 1,
-          isStaticPrint: template.is_static_print === 1,
-          isHybrid: template.is_hybrid === 1,
-          urlPrefix: template.url_prefix,
-          productId: product?.id ?? null,
-          brandId: product?.brand_id ?? null,
+          totalImpressions: body.total_impressions ?? null,
+          remarks: body.remarks ?? '',
         });
+        return created(deps, row);
       });
-    })
-    .all(methodNotAllowed);
-
-  router
-    .route('/workorders/create-sid/')
-    .post(async (req, res) => {
-      const auth = brandOwner(req);
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/v2/workorders/create-sid/',
+    summary: 'Create a SID workorder without a template (legacy)',
+    tag: 'Workorders',
+    auth: 'token',
+    permission: 'workorder_create',
+    caller: BRAND_OWNERS_ONLY,
+    body: createSidBody,
+    responses: { 201: 'Created.', ...CREATE_RESPONSES },
+    async handle({ req, res, auth, deps }) {
       await idempotent(deps.repos, req, res, auth.company.id, async () => {
         const body = parseBody(createSidBody, req.body);
-        const partner = await resolvePartner(deps, body.printing_partner);
-        const product = await resolveProduct(deps, auth.company.id, body.product);
-        return createWorkorder(deps, auth, {
-          companyId: auth.company.id,
-          printingPartnerId: partner?.id ?? null,
-          templateId: null,
-          type: 'SID',
+        const row = await createSid(deps, auth.company, {
           reference: body.reference,
-          remarks: body.remarks ?? '',
           quantity: body.quantity,
-          dueDate: body.due_date ?? null,
-          totalImpressions: null,
-          codeLayout: 'qr',
-          useSerialNumber: body.use_serial_number ?? true,
           activateOnComplete: body.activate_on_complete,
-          isStaticPrint: false,
-          isHybrid: false,
-          urlPrefix: deps.config.defaultUrlPrefix,
-          productId: product?.id ?? null,
-          brandId: product?.brand_id ?? null,
+          useSerialNumber: body.use_serial_number ?? true,
+          printingPartnerId: body.printing_partner ?? null,
+          product: body.product ?? null,
+          dueDate: body.due_date ?? null,
+          remarks: body.remarks ?? '',
         });
+        return created(deps, row);
       });
-    })
-    .all(methodNotAllowed);
-
-  return router;
-}
+    },
+  },
+];

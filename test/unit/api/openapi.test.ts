@@ -1,6 +1,6 @@
 /**
- * The OpenAPI document describes exactly the routes Express serves: a route added without a
- * table entry, or an entry without a route, fails here.
+ * The OpenAPI document describes exactly the routes Express serves: both come from the one route
+ * table, and this shows it (a route mounted outside the table would fail here).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,6 +9,8 @@ import type { Express } from 'express';
 import { createApp } from '../../../src/api/app';
 import type { ApiDeps } from '../../../src/api/context';
 import { openApiDocument } from '../../../src/api/openapi';
+import { z } from 'zod';
+import type { RouteSpec } from '../../../src/api/route';
 import { ROUTES } from '../../../src/api/route-table';
 import { loadConfig } from '../../../src/config';
 
@@ -58,7 +60,7 @@ describe('the API reference', () => {
   });
 
   test('is an OpenAPI 3.1 document whose operations all have responses and security', () => {
-    const doc = openApiDocument('https://api.example.com') as {
+    const doc = openApiDocument(ROUTES, 'https://api.example.com') as {
       openapi: string;
       paths: Record<string, Record<string, { responses: object; security: unknown[]; operationId: string }>>;
     };
@@ -76,7 +78,7 @@ describe('the API reference', () => {
   });
 
   test('request schemas come from the validating zod schemas', () => {
-    const doc = openApiDocument('https://api.example.com') as {
+    const doc = openApiDocument(ROUTES, 'https://api.example.com') as {
       paths: Record<
         string,
         Record<
@@ -110,5 +112,52 @@ describe('the API reference', () => {
       doc.paths['/api/v2/workorders/{id}/printer-confirm/'].patch.requestBody?.content['application/json']
         .schema;
     expect(confirm?.required).toEqual(expect.arrayContaining(['equipment', 'substrate']));
+  });
+
+  test('no path is taken by an earlier path with a parameter (Express matches in table order)', () => {
+    const pattern = (path: string) => new RegExp(`^${path.replace(/:\w+/g, '[^/]+')}$`);
+    const shadowed = ROUTES.flatMap((later, i) =>
+      ROUTES.slice(0, i)
+        .filter((earlier) => earlier.path !== later.path && pattern(earlier.path).test(later.path))
+        .map((earlier) => `${later.path} is taken by ${earlier.path}`),
+    );
+    expect(shadowed).toEqual([]);
+  });
+
+  test('a response schema given by a route is documented as its JSON body', () => {
+    const route: RouteSpec = {
+      method: 'get',
+      path: '/api/v2/example/:id/',
+      summary: 'Example',
+      tag: 'Me',
+      auth: 'token',
+      responses: {
+        200: { description: 'The example.', schema: z.object({ id: z.number().int() }) },
+        404: 'Not found.',
+      },
+      handle: () => undefined,
+    };
+    const doc = openApiDocument([route], 'https://api.example.com') as {
+      paths: Record<string, { get: { responses: Record<string, unknown> } }>;
+    };
+    expect(doc.paths['/api/v2/example/{id}/'].get.responses).toEqual({
+      200: {
+        description: 'The example.',
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              properties: { id: { type: 'integer', minimum: -9007199254740991, maximum: 9007199254740991 } },
+              required: ['id'],
+              additionalProperties: false,
+            },
+          },
+        },
+      },
+      404: {
+        description: 'Not found.',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      },
+    });
   });
 });

@@ -1,9 +1,7 @@
 import { DEFAULT_QR } from '../codes/qr';
 import type { Config } from '../config';
-import type { Repositories } from '../store';
 import type { CompanyRow, WorkorderRow } from '../store/schema';
 import { IMAGE_LIMIT, type WorkorderInput } from '../shared/workorder';
-import type { WorkflowGateway } from './temporal';
 
 /** The workflow's whole input, derived from the row alone so a restart or the reconciler gives the same. */
 export function workorderInput(row: WorkorderRow, company: CompanyRow, config: Config): WorkorderInput {
@@ -31,6 +29,7 @@ export function workorderInput(row: WorkorderRow, company: CompanyRow, config: C
   };
 }
 
+/** What operators see of the workflow in the Web UI: a one-line summary and Markdown details. */
 export function workflowSummary(
   row: WorkorderRow,
   company: CompanyRow,
@@ -47,33 +46,4 @@ export function workflowSummary(
     .filter(Boolean)
     .join('\n\n');
   return { summary: summary.slice(0, 190), details };
-}
-
-export async function startWorkorderWorkflow(
-  deps: { gateway: WorkflowGateway; repos: Repositories; config: Config },
-  row: WorkorderRow,
-  company: CompanyRow,
-): Promise<void> {
-  const { summary, details } = workflowSummary(row, company);
-  await deps.gateway.start(workorderInput(row, company, deps.config), summary, details);
-  await deps.repos.workorders.markWorkflowStarted(row.id);
-}
-
-/**
- * Starts the workflow of every row the API wrote but did not see started (it crashed in between).
- * Only rows older than a request's own deadline are taken, so a live request is never raced.
- */
-export async function reconcileUnstarted(
-  deps: { gateway: WorkflowGateway; repos: Repositories; config: Config },
-  olderThanMs = 60_000,
-): Promise<number> {
-  const rows = await deps.repos.workorders.listUnstarted(new Date(Date.now() - olderThanMs).toISOString());
-  let started = 0;
-  for (const row of rows) {
-    const company = await deps.repos.companies.byId(row.company_id);
-    if (!company) continue;
-    await startWorkorderWorkflow(deps, row, company);
-    started += 1;
-  }
-  return started;
 }

@@ -1,0 +1,88 @@
+import { batchRows, SERIALS_CSV_HEADER, serialsCsvLine } from '../../codes/rows';
+import type { WorkorderRow } from '../../store/schema';
+import { batchBounds, batchCount, Codegen } from '../../shared/workorder';
+import { workorderInput } from '../../workorders/workflow-input';
+import { viewerOf } from '../auth';
+import { invalidState, notFound } from '../errors';
+import { OBJECT_ERRORS, pathId, type RouteSpec } from '../route';
+import { sendArtifact } from '../artifact-download';
+import { serialNumbersArtifact } from '../serial-numbers';
+import { visibleWorkorder } from './workorder-access';
+
+const NOT_GENERATED = 'Not generated yet, or canceled.';
+
+function assertGenerated(row: WorkorderRow): void {
+  if (row.state === 'canceled') throw invalidState('The workorder is canceled; its codes are void.');
+  if (row.codegen_status !== Codegen.completed || !row.zip_key) {
+    throw invalidState('The codes of this workorder are not generated yet.');
+  }
+}
+
+/** A workorder's codes: its zip (docs/product.md, The download) and its serial numbers. */
+export const workorderCodesRoutes: RouteSpec[] = [
+  {
+    method: 'get',
+    path: '/api/v2/workorders/:id/download/',
+    summary: 'The codes zip (token or signed codegen_file link)',
+    tag: 'Workorders',
+    auth: 'link',
+    permission: 'workorder_download',
+    produces: 'application/zip',
+    responses: {
+      200: 'The zip (Range, HEAD, ETag).',
+      206: 'A range of it.',
+      302: 'Redirected to a presigned URL of the artifact store (when configured).',
+      304: 'Not modified.',
+      416: 'The range lies past the end.',
+      409: NOT_GENERATED,
+      ...OBJECT_ERRORS,
+    },
+    async handle({ req, res, auth, deps }) {
+      const id = pathId(req);
+      const row = auth
+        ? await deps.repos.workorders.byIdFor(viewerOf(auth), id)
+        : await deps.repos.workorders.byId(id);
+      if (!row) throw notFound();
+      assertGenerated(row);
+      const fileName = `workorder-${row.id}.zip`;
+      await sendArtifact(req, res, deps.artifacts, {
+        key: row.zip_key as string,
+        size: row.zip_size ?? undefined,
+        etag: `"${row.zip_sha256}"`,
+        headers: {
+          'Content-Type': 'application/zip',
+          'Content-Disposition': `attachment; filename="${fileName}"`,
+          'Cache-Control': 'private, no-cache',
+        },
+        redirect: { fileName, contentType: 'application/zip' },
+      });
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v2/workorders/:id/serial-numbers/',
+    summary: 'CSV serial_number,extended_id',
+    tag: 'Workorders',
+    auth: 'token',
+    permission: 'workorder_download',
+    produces: 'text/csv',
+    responses: {
+      200: 'The CSV (Range, HEAD, ETag).',
+      206: 'A range of it.',
+      416: 'The range lies past the end.',
+      409: NOT_GENERATED,
+      ...OBJECT_ERRORS,
+    },
+    async handle({ req, res, auth, deps }) {
+      const row = await visibleWorkorder(deps, auth, req);
+      assertGenerated(row);
+      await sendArtifact(req, res, deps.artifacts, {
+        key: await serialNumbersArtifact(deps, row),
+        headers: {
+          'Content-Type': 'text/csv; charset=utf-8',
+          'Content-Disposition': `attachment; filename="workorder-${row.id}-serial-numbers.csv"`,
+        },
+      });
+    },
+  },
+];

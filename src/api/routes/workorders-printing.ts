@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { calibrationParameters } from '../../store/printing';
+import { markPrintedUpdate, printerConfirmUpdate } from '../../shared/messages';
+import type { PrinterConfirmation } from '../../shared/workorder';
+import { fieldError, forbidden, invalidPk, invalidState } from '../errors';
+import { CHANGE_ERRORS, type RouteSpec } from '../route';
+import { id, parseBody, text } from '../validation';
+import { renderWorkorder } from '../workorder-view';
+import { assertChangeable, visibleWorkorder } from './workorder-access';
+
+const printerConfirmBody = z.object({
+  equipment: id(),
+  substrate: id(),
+  external_id: text({ max: 255, allowBlank: true }).nullable().optional(),
+});
+
+/**
+ * The printing partner's steps of an SSC workorder (docs/product.md, Lifecycle). Only the
+ * workorder's own partner may take them: that rule is about one workorder, so it comes after its 404.
+ */
+export const workorderPrintingRoutes: RouteSpec[] = [
+  {
+    method: 'patch',
+    path: '/api/v2/workorders/:id/printer-confirm/',
+    summary: 'Confirm the printer and a calibrated substrate (SSC, partner)',
+    tag: 'Printing',
+    auth: 'token',
+    permission: 'workorder_edit',
+    body: printerConfirmBody,
+    responses: {
+      200: 'Accepted; generation starts.',
+      400: 'Unknown equipment or uncalibrated substrate.',
+      ...CHANGE_ERRORS,
+    },
+    /**
+     * The API resolves the press and substrate, so the workflow's history holds the whole
+     * confirmation; the workflow's Update validator decides on the state, and the answer comes
+     * only once the workflow accepted it.
+     */
+    async handle({ req, res, auth, deps }) {
+      const row = await visibleWorkorder(deps, auth, req);
+      if (auth.company.id !== row.printing_partner_id) {
+        throw forbidden('Only the printing partner of the workorder can confirm its printer.');
+      }
+      // The type never changes: a SID workorder is refused before its body is looked at.
+      if (row.type !== 'SSC') throw invalidState('Only SSC workorders are confirmed by a printer.');
+      assertChangeable(row);
+
+      const body = parseBody(printerConfirmBody, req.body ?? {});
+      const equipment = await deps.repos.printing.equipmentOf(row.printing_partner_id, body.equipment);
+      if (!equipment) throw fieldError('equipment', invalidPk(body.equipment));
+      const substrate = await deps.repos.printing.substrateById(body.substrate);
+      if (!substrate || substrate.company_id !== row.printing_partner_id) {
+        throw fieldError('substrate', invalidPk(body.substrate));
+      }
+      const calibration = await deps.repos.printing.calibrationFor(equipment.id, substrate.id);
+      if (!calibration) {
+        throw fieldError(
+          'substrate',
+          `Substrate "${substrate.id}" is not calibrated for equipment "${equipment.id}"; calibrate it first.`,
+        );
+      }
+
+      const confirmation: PrinterConfirmation = {
+        equipment: { id: equipment.id, name: equipment.name, dpi: equipment.dpi },
+        substrate: { id: substrate.id, name: substrate.name },
+        calibration: { id: calibration.id, parameters: calibrationParameters(calibration) },
+        externalId: body.external_id ?? '',
+      };
+      const snapshot = await deps.gateway.update(row.workflow_id, printerConfirmUpdate, confirmation);
+      res.json(await renderWorkorder(deps, row, snapshot));
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/v2/workorders/:id/printed/',
+    summary: 'Mark printed (SSC, partner)',
+    tag: 'Printing',
+    auth: 'token',
+    permission: 'workorder_edit',
+    responses: { 200: 'Printed.', ...CHANGE_ERRORS },
+    async handle({ req, res, auth, deps }) {
+      const row = await visibleWorkorder(deps, auth, req);
+      assertChangeable(row);
+      if (auth.company.id !== row.printing_partner_id) {
+        throw forbidden('Only the printing partner can mark a workorder printed.');
+      }
+      const snapshot = await deps.gateway.update(row.workflow_id, markPrintedUpdate);
+      res.json(await renderWorkorder(deps, row, snapshot));
+    },
+  },
+];
