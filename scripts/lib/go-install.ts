@@ -4,7 +4,6 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import { findOnPath, isExecutable } from './find-executable';
 

@@ -11,12 +11,17 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import { freePort } from '../../src/free-port';
+import { workflowIdFor } from '../../src/shared/workorder';
+import { repositories } from '../../src/store';
+import { ApiClient, type Workorder } from '../support/api-client';
+import { Fixtures, type Caller } from '../support/fixtures';
 import { Hosts, HostProcess, type Host } from '../support/hosts';
-import { calibration, equipment, printingPartner, substrate } from '../support/printing-partner';
 import { S3_SETUP_TIMEOUT_MS, startTestS3, type TestS3 } from '../support/s3';
-import { ApiClient, freePort, sleep, Stack } from '../support/stack';
+import { Stack } from '../support/stack';
 import { readZip } from '../support/zip';
 
 const DIST = path.resolve(__dirname, '../../dist/src');
@@ -30,9 +35,9 @@ let api: HostProcess;
 let apiUrl: string;
 const workers: Record<'a' | 'b', HostProcess | undefined> = { a: undefined, b: undefined };
 const dataDirs: string[] = [];
-let brand: ApiClient;
-let brandId: number;
-let connection: Connection;
+/** Fixtures seeded into the shared database, their clients calling the API on its host. */
+let fixtures: Fixtures;
+let brand: Caller;
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const portOf = (address: string) => Number(address.slice(address.lastIndexOf(':') + 1));
@@ -130,14 +135,11 @@ describeWithPostgres('API and two workers on separate hosts, sharing no disk', (
     );
     await startWorker('a');
     await startWorker('b');
-    const made = stack.brand('Fleet Brand');
-    brand = new ApiClient(apiUrl, made.token);
-    brandId = made.company.id as number;
-    connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS });
+    fixtures = new Fixtures(repositories(stack.store), apiUrl);
+    brand = await fixtures.brandOwner('Fleet Brand');
   }, S3_SETUP_TIMEOUT_MS);
 
   afterAll(async () => {
-    await connection?.close();
     await Promise.all([api?.stop(), workers.a?.stop(), workers.b?.stop()]);
     await hosts?.destroy();
     await stack?.destroy();
@@ -151,24 +153,25 @@ describeWithPostgres('API and two workers on separate hosts, sharing no disk', (
   });
 
   test('a 100,000-code SID order completes after worker A dies mid-batch, and downloads', async () => {
-    const template = stack.sidTemplate(brandId, 'SID fleet');
-    const created = await brand.post('/api/v2/workorders/create-from-template/', {
+    const template = await fixtures.sidTemplate(brand.company, 'SID fleet');
+    const created = await brand.client.post<Workorder>('/api/v2/workorders/create-from-template/', {
       template: template.id,
       quantity: SID_QUANTITY,
     });
     expect(created.status).toBe(201);
-    const id = created.body.id as number;
-    const handle = new Client({ connection }).workflow.getHandle(`workorder-${id}`);
-    await killWorkerAMidBatch(handle);
-
-    const done = await brand.waitFor(id, (w) => w.state === 'completed', 600_000);
-    expect(done.progress).toEqual({
-      codes_generated: SID_QUANTITY,
-      batches_completed: 10,
-      batches_total: 10,
+    const { id } = created.body;
+    const events = await stack.temporal(async (client) => {
+      const handle = client.workflow.getHandle(workflowIdFor(id));
+      await killWorkerAMidBatch(handle);
+      const done = await brand.client.waitFor(id, (w) => w.state === 'completed', 600_000);
+      expect(done.progress).toEqual({
+        codes_generated: SID_QUANTITY,
+        batches_completed: 10,
+        batches_total: 10,
+      });
+      return (await handle.fetchHistory()).events ?? [];
     });
     const b = `${(workers.b as HostProcess).pid}@`;
-    const events = (await handle.fetchHistory()).events ?? [];
     const retriedOnB = events.filter(
       (e) =>
         (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1 &&
@@ -176,10 +179,10 @@ describeWithPostgres('API and two workers on separate hosts, sharing no disk', (
     );
     expect(retriedOnB.length).toBeGreaterThanOrEqual(1); // A's interrupted batch, finished on host B
 
-    const download = await brand.bytes(`/api/v2/workorders/${id}/download/`);
+    const download = await brand.client.bytes(`/api/v2/workorders/${id}/download/`);
     expect(download.status).toBe(200);
     expect(download.headers.get('etag')).toBe(`"${sha256(download.data)}"`);
-    const range = await brand.bytes(`/api/v2/workorders/${id}/download/`, { Range: 'bytes=0-99' });
+    const range = await brand.client.bytes(`/api/v2/workorders/${id}/download/`, { Range: 'bytes=0-99' });
     expect([range.status, range.data.equals(download.data.subarray(0, 100))]).toEqual([206, true]);
     const zip = await readZip(download.data);
     const rows = (zip.get('codes.csv') as Buffer).toString('utf8').trimEnd().split('\n').slice(1);
@@ -188,38 +191,27 @@ describeWithPostgres('API and two workers on separate hosts, sharing no disk', (
   }, 900_000);
 
   test('an SSC order is confirmed, generated on the remaining host, and downloads', async () => {
-    const partner = printingPartner(stack, 'Fleet Printer', 'jobs@fleet-printer.example');
-    const press = equipment(stack, partner, 'Press', 600);
-    const paper = substrate(stack, partner, 'Paper');
-    calibration(stack, press, paper);
-    const template = stack.admin(
-      'template',
-      'create',
-      '--company',
-      String(brandId),
-      '--name',
-      'SSC fleet',
-      '--type',
-      'SSC',
-      '--code-layout',
-      'sg-inside',
-      '--printing-partner',
-      String(partner.id),
-    );
-    const created = await brand.post('/api/v2/workorders/create-from-template/', {
+    const partner = await fixtures.printingPartner('Fleet Printer', 'jobs@fleet-printer.example');
+    const press = await fixtures.equipment(partner.company, 'Press', 600);
+    const paper = await fixtures.substrate(partner.company, 'Paper');
+    await fixtures.calibration(press, paper);
+    const template = await fixtures.sscTemplate(brand.company, 'SSC fleet', {
+      codeLayout: 'sg-inside',
+      printingPartner: partner.company,
+    });
+    const created = await brand.client.post<Workorder>('/api/v2/workorders/create-from-template/', {
       template: template.id,
       quantity: 300,
     });
     expect(created.status).toBe(201);
-    const id = created.body.id as number;
-    const partnerClient = new ApiClient(apiUrl, partner.client.token);
-    const confirmed = await partnerClient.patch(`/api/v2/workorders/${id}/printer-confirm/`, {
-      equipment: press,
-      substrate: paper,
+    const { id } = created.body;
+    const confirmed = await partner.client.patch(`/api/v2/workorders/${id}/printer-confirm/`, {
+      equipment: press.id,
+      substrate: paper.id,
       external_id: 'fleet-1',
     });
     expect(confirmed.status).toBe(200);
-    const ready = await brand.waitFor(
+    const ready = await brand.client.waitFor(
       id,
       (w) => w.state === 'ready to print' && typeof w.codegen_file === 'string',
       300_000,
@@ -230,9 +222,11 @@ describeWithPostgres('API and two workers on separate hosts, sharing no disk', (
     const zip = await readZip(download.data);
     expect([...zip.keys()].filter((k) => k.startsWith('codes/'))).toHaveLength(300);
     const manifest = JSON.parse((zip.get('manifest.json') as Buffer).toString('utf8'));
-    expect(manifest.printing).toMatchObject({ equipment: { id: press }, substrate: { id: paper } });
+    expect(manifest.printing).toMatchObject({ equipment: { id: press.id }, substrate: { id: paper.id } });
     // Worker A is gone: host B rendered every batch.
-    const history = await new Client({ connection }).workflow.getHandle(`workorder-${id}`).fetchHistory();
+    const history = await stack.temporal((client) =>
+      client.workflow.getHandle(workflowIdFor(id)).fetchHistory(),
+    );
     const batchWorkers = new Set(
       (history.events ?? []).flatMap((e) => e.activityTaskStartedEventAttributes?.identity ?? []),
     );

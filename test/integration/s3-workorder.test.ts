@@ -7,17 +7,19 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ApiClient, type Workorder } from '../support/api-client';
+import type { Caller } from '../support/fixtures';
 import { regenerateZip } from '../support/regenerate';
 import { S3_SETUP_TIMEOUT_MS, startTestS3, type TestS3 } from '../support/s3';
-import { ApiClient, sleep, Stack } from '../support/stack';
+import { Stack } from '../support/stack';
 import { readZip } from '../support/zip';
 
 const QUANTITY = 10_250; // two batches
 
 let s3: TestS3;
 let stack: Stack;
-let brand: ReturnType<Stack['brand']>;
-let workorder: Record<string, unknown>;
+let brand: Caller;
+let workorder: Workorder;
 let zip: Buffer;
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -34,7 +36,7 @@ function filesUnder(dir: string): string[] {
 beforeAll(async () => {
   s3 = await startTestS3();
   stack = await (await Stack.create({ env: s3.env })).start();
-  brand = stack.brand('Bucket Brands');
+  brand = await stack.fixtures.brandOwner('Bucket Brands');
 }, S3_SETUP_TIMEOUT_MS);
 
 afterAll(async () => {
@@ -44,19 +46,19 @@ afterAll(async () => {
 
 describe('a SID workorder on the S3 artifact store', () => {
   test('completes, with its batches, zip and serial numbers in the bucket and none on the disk', async () => {
-    const template = stack.sidTemplate(brand.company.id, 'SID on S3');
-    const created = await brand.client.post('/api/v2/workorders/create-from-template/', {
+    const template = await stack.fixtures.sidTemplate(brand.company, 'SID on S3');
+    const created = await brand.client.post<Workorder>('/api/v2/workorders/create-from-template/', {
       template: template.id,
       quantity: QUANTITY,
       reference: 'S3 run',
     });
     expect(created.status).toBe(201);
     workorder = await brand.client.waitFor(
-      created.body.id as number,
+      created.body.id,
       (w) => w.state === 'completed' && typeof w.codegen_file === 'string',
       300_000,
     );
-    const id = workorder.id as number;
+    const { id } = workorder;
     const stored = filesUnder(path.join(s3.dir, 'workorders', 'workorders', String(id)));
     expect(stored).toEqual(
       expect.arrayContaining([
@@ -91,7 +93,7 @@ describe('a SID workorder on the S3 artifact store', () => {
     expect(past.headers.get('content-disposition')).toBeNull();
 
     expect((await anonymous.bytes(link, { 'If-None-Match': etag })).status).toBe(304);
-    const withToken = await brand.client.bytes(`/api/v2/workorders/${String(workorder.id)}/download/`);
+    const withToken = await brand.client.bytes(`/api/v2/workorders/${workorder.id}/download/`);
     expect(withToken.data.equals(zip)).toBe(true);
   });
 
@@ -99,10 +101,7 @@ describe('a SID workorder on the S3 artifact store', () => {
     const entries = await readZip(zip);
     const codes = (entries.get('codes.csv') as Buffer).toString('utf8').trimEnd().split('\n').slice(1);
     expect(codes).toHaveLength(QUANTITY);
-    const serials = await brand.client.request(
-      'GET',
-      `/api/v2/workorders/${String(workorder.id)}/serial-numbers/`,
-    );
+    const serials = await brand.client.request('GET', `/api/v2/workorders/${workorder.id}/serial-numbers/`);
     expect(serials.status).toBe(200);
     expect(serials.text.trimEnd().split('\n').slice(1)).toEqual(
       codes.map((line) => {
@@ -110,15 +109,12 @@ describe('a SID workorder on the S3 artifact store', () => {
         return `${serial},${extendedId}`;
       }),
     );
-    expect(sha256(await regenerateZip(stack.env, workorder.id as number))).toBe(sha256(zip));
+    expect(sha256(await regenerateZip(stack.env, workorder.id))).toBe(sha256(zip));
 
     // A zip assembled before serial-number files existed: the API makes the file once, the same bytes.
     const file = path.join(s3.dir, 'workorders', 'workorders', String(workorder.id), 'serial-numbers.csv');
     fs.rmSync(file);
-    const remade = await brand.client.request(
-      'GET',
-      `/api/v2/workorders/${String(workorder.id)}/serial-numbers/`,
-    );
+    const remade = await brand.client.request('GET', `/api/v2/workorders/${workorder.id}/serial-numbers/`);
     expect([remade.status, remade.text === serials.text, fs.existsSync(file)]).toEqual([200, true, true]);
   });
 
@@ -126,24 +122,14 @@ describe('a SID workorder on the S3 artifact store', () => {
     stack.killApi();
     stack.env.S3_PRESIGNED_DOWNLOADS = 'true';
     await stack.startApi();
-    // startApi may have seen the first API's "listening" line: wait for the new one to answer.
-    while (
-      !(await fetch(`${stack.baseUrl}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      ))
-    )
-      await sleep(100);
     const res = await fetch(String(workorder.codegen_file), { redirect: 'manual' });
     expect(res.status).toBe(302);
     const location = res.headers.get('location') as string;
-    expect(location.startsWith(`${s3.gateway.endpoint}/workorders/workorders/${String(workorder.id)}/`)).toBe(
-      true,
-    );
+    expect(location.startsWith(`${s3.gateway.endpoint}/workorders/workorders/${workorder.id}/`)).toBe(true);
     const followed = await fetch(location);
     expect(followed.status).toBe(200);
     expect(followed.headers.get('content-disposition')).toBe(
-      `attachment; filename="workorder-${String(workorder.id)}.zip"`,
+      `attachment; filename="workorder-${workorder.id}.zip"`,
     );
     expect(Buffer.from(await followed.arrayBuffer()).equals(zip)).toBe(true);
   });

@@ -8,6 +8,8 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { stopChildProcess } from '../../scripts/lib/child-process';
 
 export interface Host {
   name: string;
@@ -162,7 +164,7 @@ export class HostProcess {
       if (started.child.exitCode !== null || Date.now() > deadline) {
         throw new Error(`${name} did not start:\n${started.logs.join('').slice(-4000)}`);
       }
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
     }
     return started;
   }
@@ -176,12 +178,7 @@ export class HostProcess {
     this.child.kill('SIGKILL');
   }
 
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.kill('SIGTERM');
-    const force = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(force);
+  stop(): Promise<void> {
+    return stopChildProcess(this.child, 15_000);
   }
 }
