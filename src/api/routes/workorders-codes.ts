@@ -1,11 +1,9 @@
-import { batchRows, SERIALS_CSV_HEADER, serialsCsvLine } from '../../codes/rows';
 import type { WorkorderRow } from '../../store/schema';
-import { batchBounds, batchCount, Codegen } from '../../shared/workorder';
-import { workorderInput } from '../../workorders/workflow-input';
+import { Codegen } from '../../shared/workorder';
+import { sendArtifact } from '../artifact-download';
 import { viewerOf } from '../auth';
 import { invalidState, notFound } from '../errors';
 import { OBJECT_ERRORS, pathId, type RouteSpec } from '../route';
-import { sendArtifact } from '../artifact-download';
 import { serialNumbersArtifact } from '../serial-numbers';
 import { visibleWorkorder } from './workorder-access';
 
