@@ -81,7 +81,7 @@ export async function runWorker(
       taskQueue: config.temporal.codegenTaskQueue,
       activities: createCodegenActivities({
         repos,
-        artifacts: createArtifactStore(config.artifactStore),
+        artifacts: await createArtifactStore(config.artifactStore),
         renderPool,
         permutation: new CodePermutation(secrets.codeKey),
         secureGraphicKey: deriveSecureGraphicKey(secrets.codeKey),

@@ -35,7 +35,7 @@ export async function startApi(
     gateway,
     links: createLinkSigner(secrets.linkSecret, config.publicUrl),
     permutation: new CodePermutation(secrets.codeKey),
-    artifacts: createArtifactStore(config.artifactStore),
+    artifacts: await createArtifactStore(config.artifactStore),
   };
   const metrics = createApiMetrics({
     countWorkorders: workorderCounter(store.db),

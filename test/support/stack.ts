@@ -102,7 +102,7 @@ export class Stack {
   async startApi(): Promise<ChildProcess> {
     const since = this.outputCount;
     this.api = this.spawn('api', 'api/server.js');
-    await this.waitForLog('api: listening', 30_000, since);
+    await this.waitForLog('api: listening', 60_000, since);
     return this.api;
   }
 
