@@ -32,6 +32,8 @@ export interface RenderPool {
  * and another tenant's turn comes within tens of milliseconds.
  */
 const TEXTS_PER_TASK = 250;
+/** Added to the render threads' nice value (Linux; ignored where it cannot be set). */
+const RENDER_NICENESS = 10;
 
 export function createRenderPool(opts: { threads: number; workerFile?: string }): RenderPool {
   const { threads } = opts;
@@ -44,6 +46,9 @@ export function createRenderPool(opts: { threads: number; workerFile?: string })
     filename,
     minThreads: threads,
     maxThreads: threads,
+    // Rendering is throughput work: on shared cores, the API, Temporal and this process's main
+    // thread (polling, heartbeats, a small order's steps) go first (docs/performance.md).
+    niceIncrement: RENDER_NICENESS,
   });
   const runFairly = fairDispatch(piscina, threads);
 
