@@ -1,6 +1,6 @@
 /**
- * `npm run bench`: rendering, end-to-end, CSV-only scale and API figures, each the median of
- * BENCH_RUNS runs (default 3), every ratio measured side by side in the same run. Writes
+ * `npm run bench`: rendering, end-to-end, CSV-only scale, API and fairness figures, each the median
+ * of BENCH_RUNS runs (default 3), every ratio measured side by side in the same run. Writes
  * bench/results/latest.json and prints a Markdown table. See docs/performance.md.
  */
 import fs from 'node:fs';
@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { CodePermutation } from '../src/codes/permutation';
 import { loadInChild, type LoadFigures } from './api-load';
 import { bareWorkorder } from './bare';
+import { benchFairness, fairnessLines, fairnessTargets } from './fairness';
 import { benchRendering, type RenderFigures } from './render';
 import { BenchStack, startTemporal } from './stack';
 import { log, median, repeat, round } from './stats';
@@ -167,6 +168,7 @@ function markdown(
   scales: ScaleFigures[],
   load: { get: LoadFigures; create: LoadFigures },
   t: Target[],
+  fairness: string[],
 ): string {
   const n = (v: number, d = 0) =>
     v.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -190,6 +192,7 @@ function markdown(
   lines.push(
     `| GET /workorders/{id}/ at ${CLIENTS} clients | ${n(load.get.perSecond)} req/s, p50 ${n(load.get.p50Ms, 1)} ms, p99 ${n(load.get.p99Ms, 1)} ms |`,
     `| POST create-from-template at ${CLIENTS} clients | ${n(load.create.perSecond)} req/s, p50 ${n(load.create.p50Ms, 1)} ms, p99 ${n(load.create.p99Ms, 1)} ms |`,
+    ...fairness,
     '',
     '| Target | Measured | Goal | Met |',
     '| --- | --- | --- | --- |',
@@ -220,7 +223,9 @@ async function main(): Promise<void> {
     }
     log('API load');
     const load = await apiLoad(stack, auth);
-    const t = targets(render, scales, load);
+    log('fair scheduling between brands');
+    const fairness = await benchFairness(stack, RUNS);
+    const t = [...targets(render, scales, load), ...fairnessTargets(fairness)];
     const results = {
       date: new Date().toISOString(),
       durationSeconds: Math.round((Date.now() - started) / 1000),
@@ -229,6 +234,7 @@ async function main(): Promise<void> {
       render,
       workorders: scales,
       api: { clients: CLIENTS, seconds: LOAD_SECONDS, ...load },
+      fairness,
       targets: t,
     };
     fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
@@ -236,7 +242,7 @@ async function main(): Promise<void> {
     fs.renameSync(`${RESULTS}.tmp`, RESULTS);
     const m = results.machine;
     console.log(`Machine: ${m.cores} cores, ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}\n`);
-    console.log(markdown(render, scales, load, t));
+    console.log(markdown(render, scales, load, t, fairnessLines(fairness)));
     console.log(`\n(${results.durationSeconds} s; written to bench/results/latest.json)`);
   } finally {
     await stack.stop();
