@@ -1,20 +1,20 @@
 /**
- * `npm run bench`: rendering, end-to-end, CSV-only scale and API figures, each the median of
- * BENCH_RUNS runs (default 3), every ratio measured side by side in the same run. Writes
+ * `npm run bench`: rendering, end-to-end, CSV-only scale, API and fairness figures, each the median
+ * of BENCH_RUNS runs (default 3), every ratio measured side by side in the same run. Writes
  * bench/results/latest.json and prints a Markdown table. See docs/performance.md.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { CodePermutation } from '../src/codes/permutation';
 import { Stack } from '../test/support/stack';
 import { startTestTemporal } from '../test/support/temporal-server';
 import { loadInChild, type LoadFigures } from './api-load';
 import { bareWorkorder } from './bare';
+import { benchFairness, fairnessLines, fairnessTargets } from './fairness';
 import { benchRendering, type RenderFigures } from './render';
-import { log, median, repeat, round } from './stats';
+import { log, median, peakRssMiB, repeat, round } from './stats';
 import { workflowHistories, workorderEndToEnd, type Auth, type RunHistory } from './workorders';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -73,11 +73,6 @@ async function scale(
 }
 
 /** A process's peak resident set so far (VmHWM), in MiB. */
-function peakRssMiB(child: ChildProcess): number {
-  const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]) / 1024;
-}
-
 async function apiLoad(stack: Stack, auth: Auth): Promise<{ get: LoadFigures; create: LoadFigures }> {
   await stack.restartWorker();
   const { id } = await workorderEndToEnd(stack, auth, 10);
@@ -175,6 +170,7 @@ function markdown(
   scales: ScaleFigures[],
   load: { get: LoadFigures; create: LoadFigures },
   t: Target[],
+  fairness: string[],
 ): string {
   const n = (v: number, d = 0) =>
     v.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -198,6 +194,7 @@ function markdown(
   lines.push(
     `| GET /workorders/{id}/ at ${CLIENTS} clients | ${n(load.get.perSecond)} req/s, p50 ${n(load.get.p50Ms, 1)} ms, p99 ${n(load.get.p99Ms, 1)} ms |`,
     `| POST create-from-template at ${CLIENTS} clients | ${n(load.create.perSecond)} req/s, p50 ${n(load.create.p50Ms, 1)} ms, p99 ${n(load.create.p99Ms, 1)} ms |`,
+    ...fairness,
     '',
     '| Target | Measured | Goal | Met |',
     '| --- | --- | --- | --- |',
@@ -238,7 +235,9 @@ async function main(): Promise<void> {
     }
     log('API load');
     const load = await apiLoad(stack, auth);
-    const t = targets(render, scales, load);
+    log('fair scheduling between brands');
+    const fairness = await benchFairness(stack, RUNS);
+    const t = [...targets(render, scales, load), ...fairnessTargets(fairness)];
     const results = {
       date: new Date().toISOString(),
       durationSeconds: Math.round((Date.now() - started) / 1000),
@@ -247,6 +246,7 @@ async function main(): Promise<void> {
       render,
       workorders: scales,
       api: { clients: CLIENTS, seconds: LOAD_SECONDS, ...load },
+      fairness,
       targets: t,
     };
     fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
@@ -254,7 +254,7 @@ async function main(): Promise<void> {
     fs.renameSync(`${RESULTS}.tmp`, RESULTS);
     const m = results.machine;
     console.log(`Machine: ${m.cores} cores, ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}\n`);
-    console.log(markdown(render, scales, load, t));
+    console.log(markdown(render, scales, load, t, fairnessLines(fairness)));
     console.log(`\n(${results.durationSeconds} s; written to bench/results/latest.json)`);
   } finally {
     await stack.destroy();

@@ -1,4 +1,6 @@
 /** Small helpers shared by the benchmark parts: medians, timing, formatting. */
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -30,3 +32,9 @@ export function log(message: string): void {
 }
 
 export const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
+
+/** The highest resident memory a process has had (Linux), in MiB. */
+export function peakRssMiB(child: ChildProcess): number {
+  const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]) / 1024;
+}

@@ -87,9 +87,10 @@ export async function runWorker(
         secureGraphicKey: deriveSecureGraphicKey(secrets.codeKey),
         generator: GENERATOR,
       }),
-      // Image batches queue on the render pool; CSV-only activities (five light batches each) run
-      // several at once.
-      maxConcurrentActivityTaskExecutions: Math.max(2, config.batchWindow) * 4,
+      // Admission, not scheduling: the render pool serves companies in turn, so these slots must
+      // not all go to one company's orders (sixteen workorders' windows; a waiting image batch
+      // holds only its rows). Past them, Temporal's fairness picks the next task by company.
+      maxConcurrentActivityTaskExecutions: Math.max(2, config.batchWindow) * 16,
       interceptors: { activity: [metrics.activityInterceptors] },
       shutdownGraceTime: config.workerShutdownGrace as Duration,
     });

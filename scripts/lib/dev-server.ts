@@ -52,6 +52,10 @@ export function devServerArgs(opts: DevServerOptions): string[] {
     '--log-level',
     'warn',
     ...searchAttributeArgs(),
+    // Task queue fairness: tasks are dispatched by fairness key (one per company) in turn rather
+    // than first in, first out. Server 1.29 keeps it off by default; it implies the new matcher.
+    '--dynamic-config-value',
+    'matching.enableFairness=true',
   ];
   if (opts.headless) args.push('--headless');
   return args;

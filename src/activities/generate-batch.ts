@@ -49,6 +49,9 @@ export async function generateBatch(deps: BatchDeps, input: GenerateBatchInput):
       'This worker has no secure-graphic key; SSC codes cannot be rendered.',
     );
   }
+  // The company's fairness key, which the activity inherits from its workflow's start: the render
+  // threads serve companies in turn, and each company's batches in the order they were scheduled.
+  const share = { tenant: ctx.info.priority?.fairnessKey ?? '', since: ctx.info.scheduledTimestampMs };
   const images: Buffer[] = [];
   for (let start = 0; start < imaged.length; start += RENDER_SLICE) {
     const slice = imaged.slice(start, start + RENDER_SLICE);
@@ -66,8 +69,7 @@ export async function generateBatch(deps: BatchDeps, input: GenerateBatchInput):
       ...(await deps.renderPool.render(
         slice.map((r) => r.url),
         qr,
-        ctx.cancellationSignal,
-        secureGraphic,
+        { signal: ctx.cancellationSignal, secureGraphic, share },
       )),
     );
     ctx.heartbeat({ rendered: start + slice.length });

@@ -76,6 +76,9 @@ export function createWorkflowGateway(opts: WorkflowGatewayOptions) {
         // A retried start (API retry, reconciler) finds the running workflow instead of a second one.
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        // Task queues dispatch companies in turn (Temporal's fairness); the workflow's activities
+        // and continued runs inherit the key, and the render pool reads it from the activity.
+        priority: { fairnessKey: `company-${input.companyId}` },
         staticSummary: summary,
         staticDetails: details,
         typedSearchAttributes: [

@@ -3,27 +3,37 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Piscina from 'piscina';
 import type { QrSettings } from '../shared/workorder';
+import { FairQueue, type FairShare } from './fair-queue';
 import type { RenderTask, RenderedPngs, SecureGraphicTask } from './render-worker';
 import { SEED_BYTES } from './secure-graphic';
 
-/** QR rendering on worker threads, so heartbeats and polling never wait on the CPU. */
+export interface RenderOptions {
+  /** Rejects the render promptly with an AbortError when it aborts. */
+  signal?: AbortSignal;
+  /** SSC: each image carries the pattern of its seed (seeds in text order). */
+  secureGraphic?: SecureGraphicTask;
+  /** Whose work this is; without it, the work shares one first-come-first-served line. */
+  share?: FairShare;
+}
+
+/**
+ * QR rendering on worker threads, so heartbeats and polling never wait on the CPU. The threads
+ * serve tenants in turn (FairQueue), so one company's large orders cannot hold up another's.
+ */
 export interface RenderPool {
-  /**
-   * PNGs of `texts` in input order; rejects promptly with an AbortError when `signal` aborts.
-   * With `secureGraphic`, each image carries the pattern of its seed (seeds in text order).
-   */
-  render(
-    texts: string[],
-    qr: QrSettings,
-    signal?: AbortSignal,
-    secureGraphic?: SecureGraphicTask,
-  ): Promise<Buffer[]>;
+  /** PNGs of `texts` in input order. */
+  render(texts: string[], qr: QrSettings, options?: RenderOptions): Promise<Buffer[]>;
   close(): Promise<void>;
   readonly threads: number;
 }
 
-/** Texts per task: enough to amortize messaging, few enough that threads share work and abort is quick. */
+/**
+ * Texts per task: enough to amortize messaging, few enough that threads share work, abort is quick
+ * and another tenant's turn comes within tens of milliseconds.
+ */
 const TEXTS_PER_TASK = 250;
+/** Added to the render threads' nice value (Linux; ignored where it cannot be set). */
+const RENDER_NICENESS = 10;
 
 export function createRenderPool(opts: { threads: number; workerFile?: string }): RenderPool {
   const { threads } = opts;
@@ -36,11 +46,15 @@ export function createRenderPool(opts: { threads: number; workerFile?: string })
     filename,
     minThreads: threads,
     maxThreads: threads,
+    // Rendering is throughput work: on shared cores, the API, Temporal and this process's main
+    // thread (polling, heartbeats, a small order's steps) go first (docs/performance.md).
+    niceIncrement: RENDER_NICENESS,
   });
+  const runFairly = fairDispatch(piscina, threads);
 
   return {
     threads,
-    async render(texts, qr, signal, secureGraphic) {
+    async render(texts, qr, { signal, secureGraphic, share } = {}) {
       signal?.throwIfAborted();
       if (secureGraphic && secureGraphic.seeds.length !== texts.length * SEED_BYTES) {
         throw new RangeError(
@@ -62,7 +76,7 @@ export function createRenderPool(opts: { threads: number; workerFile?: string })
             const seeds = secureGraphic.seeds.slice(start * SEED_BYTES, end * SEED_BYTES);
             task.secureGraphic = { settings: secureGraphic.settings, seeds };
           }
-          tasks.push(piscina.run(task, { signal: controller.signal }));
+          tasks.push(runFairly(task, share ?? FIRST_COME, controller.signal));
         }
         const results = await Promise.all(tasks);
         return results.flatMap(splitPngs);
@@ -77,6 +91,53 @@ export function createRenderPool(opts: { threads: number; workerFile?: string })
       await piscina.close();
     },
   };
+}
+
+/** Work without a share: one tenant, first come first served. */
+const FIRST_COME: FairShare = { tenant: '', since: 0 };
+
+/**
+ * Runs tasks with at most one per thread inside Piscina, the rest waiting in a FairQueue: Piscina's
+ * own queue is first in, first out (and abortable tasks bypass a custom one). A task aborted while
+ * it waits leaves the queue; a running one is stopped by Piscina.
+ */
+function fairDispatch(piscina: Piscina<RenderTask, RenderedPngs>, threads: number) {
+  const waiting = new FairQueue<() => void>();
+  let running = 0;
+  const startNext = (): void => {
+    while (running < threads) {
+      const start = waiting.shift();
+      if (!start) return;
+      start();
+    }
+  };
+  return (task: RenderTask, share: FairShare, signal: AbortSignal): Promise<RenderedPngs> =>
+    new Promise((resolve, reject) => {
+      const start = (): void => {
+        running++;
+        void piscina
+          .run(task, { signal })
+          .then(resolve, reject)
+          .finally(() => {
+            running--;
+            startNext();
+          });
+      };
+      if (running < threads) {
+        start();
+        return;
+      }
+      waiting.push(start, share);
+      signal.addEventListener(
+        'abort',
+        () => {
+          if (waiting.remove(start, share.tenant)) {
+            reject(new DOMException('The render was aborted before it started', 'AbortError'));
+          }
+        },
+        { once: true },
+      );
+    });
 }
 
 /** Views into the moved buffer, one per PNG; no copies. */

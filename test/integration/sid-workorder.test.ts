@@ -282,6 +282,10 @@ describe('a SID workorder from template to zip', () => {
       expect(description.status.name).toBe('COMPLETED');
       expect(description.searchAttributes.WorkorderArchived).toEqual([true]);
       expect(description.searchAttributes.WorkorderState).toEqual(['completed']);
+      // The company's fairness key, which its activities inherit (docs/performance.md, Fair scheduling).
+      expect(description.raw.workflowExecutionInfo?.priority?.fairnessKey).toBe(
+        `company-${brand.company.id}`,
+      );
       if (process.env.RECORD_HISTORIES === '1') {
         const history = await handle.fetchHistory();
         const file = path.resolve(__dirname, '../histories/sid-complete.json');

@@ -22,8 +22,9 @@ interface Service {
   healthcheck?: { test: string[] };
 }
 const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, Service>;
+  services: Record<string, Service & { configs?: Array<{ source: string; target: string }> }>;
   volumes: Record<string, unknown>;
+  configs: Record<string, { content: string }>;
 };
 const services = compose.services;
 
@@ -111,6 +112,14 @@ describe('docker-compose.yml', () => {
     expect(services.worker.depends_on?.['temporal-search-attributes'].condition).toBe(
       'service_completed_successfully',
     );
+  });
+
+  test("Temporal's task queues dispatch by fairness key (one per company) through its dynamic config", () => {
+    const temporal = services.temporal;
+    const [mounted] = temporal.configs ?? [];
+    expect(temporal.environment?.DYNAMIC_CONFIG_FILE_PATH).toBe(mounted.target);
+    const dynamicConfig = parse(compose.configs[mounted.source].content) as Record<string, unknown>;
+    expect(dynamicConfig['matching.enableFairness']).toEqual([{ value: true }]);
   });
 
   test('registers exactly the search attributes of the Temporal contract', () => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { extendedIdsFor } from '../../../src/codes/extended-id';
 import { CodePermutation } from '../../../src/codes/permutation';
 import { DEFAULT_QR, renderQrPng } from '../../../src/codes/qr';
-import { createRenderPool, type RenderPool } from '../../../src/codes/render-pool';
+import { createRenderPool, type RenderOptions, type RenderPool } from '../../../src/codes/render-pool';
 import { renderWorkerFile } from '../../support/render-worker';
 
 const repositoryRoot = path.resolve(__dirname, '../../..');
@@ -57,7 +57,7 @@ describe('the render pool', () => {
   it('rejects promptly when aborted, and keeps working afterwards', async () => {
     const many = Array.from({ length: 10 }, () => urls).flat();
     const controller = new AbortController();
-    const rendering = pool.render(many, DEFAULT_QR, controller.signal);
+    const rendering = pool.render(many, DEFAULT_QR, { signal: controller.signal });
     await new Promise((resolve) => setTimeout(resolve, 50));
     const abortedAt = performance.now();
     controller.abort();
@@ -69,8 +69,50 @@ describe('the render pool', () => {
   });
 
   it('refuses at once a signal that is already aborted', async () => {
-    await expect(pool.render(urls, DEFAULT_QR, AbortSignal.abort())).rejects.toMatchObject({
+    await expect(pool.render(urls, DEFAULT_QR, { signal: AbortSignal.abort() })).rejects.toMatchObject({
       name: 'AbortError',
+    });
+  });
+
+  describe('on one thread, whose work comes first', () => {
+    let oneThread: RenderPool;
+    beforeAll(() => {
+      oneThread = createRenderPool({ threads: 1, workerFile });
+    });
+    afterAll(() => oneThread.close());
+
+    /** Starts both renders, the first queued first, and lists them in the order they finish. */
+    async function finishingOrder(first: RenderOptions, second: RenderOptions): Promise<string[]> {
+      const finished: string[] = [];
+      const heavy = Array.from({ length: 4 }, () => urls).flat();
+      await Promise.all([
+        oneThread.render(heavy, DEFAULT_QR, first).then(() => finished.push('4,800 codes queued first')),
+        oneThread.render(urls.slice(0, 100), DEFAULT_QR, second).then(() => finished.push('100 codes')),
+      ]);
+      return finished;
+    }
+
+    it("serves a company's 100 codes before the 4,800 another company queued first", async () => {
+      const order = await finishingOrder(
+        { share: { tenant: 'company-1', since: 1 } },
+        { share: { tenant: 'company-2', since: 2 } },
+      );
+      expect(order).toEqual(['100 codes', '4,800 codes queued first']);
+    });
+
+    it("serves one company's batches in the order they began", async () => {
+      expect(
+        await finishingOrder(
+          { share: { tenant: 'company-1', since: 1 } },
+          { share: { tenant: 'company-1', since: 2 } },
+        ),
+      ).toEqual(['4,800 codes queued first', '100 codes']);
+      expect(
+        await finishingOrder(
+          { share: { tenant: 'company-1', since: 2 } },
+          { share: { tenant: 'company-1', since: 1 } },
+        ),
+      ).toEqual(['100 codes', '4,800 codes queued first']);
     });
   });
 
