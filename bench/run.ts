@@ -15,6 +15,7 @@ import { loadInChild, type LoadFigures } from './api-load';
 import { bareWorkorder } from './bare';
 import { benchRendering, type RenderFigures } from './render';
 import { log, median, repeat, round } from './stats';
+import { verifyLoad, type VerifyFigures } from './verify';
 import { workflowHistories, workorderEndToEnd, type Auth, type RunHistory } from './workorders';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -125,7 +126,12 @@ interface Target {
   met: boolean;
 }
 
-function targets(r: RenderFigures, scales: ScaleFigures[], load: { get: LoadFigures }): Target[] {
+function targets(
+  r: RenderFigures,
+  scales: ScaleFigures[],
+  load: { get: LoadFigures },
+  verify: VerifyFigures,
+): Target[] {
   const [e2e100k, csv1m] = scales;
   const peak = Math.max(...scales.map((s) => s.workerPeakRssMiB));
   const events = Math.max(...scales.map((s) => s.maxEventsPerRun));
@@ -167,6 +173,12 @@ function targets(r: RenderFigures, scales: ScaleFigures[], load: { get: LoadFigu
       target: '≤ 50 ms',
       met: load.get.p99Ms <= 50,
     },
+    {
+      name: 'POST /codes/verify/, one API process',
+      measured: `${Math.round(verify.idsPerSecond).toLocaleString('en-US')} IDs/s`,
+      target: '≥ 50,000 IDs/s',
+      met: verify.idsPerSecond >= 50_000 && verify.errors === 0,
+    },
   ];
 }
 
@@ -174,6 +186,7 @@ function markdown(
   r: RenderFigures,
   scales: ScaleFigures[],
   load: { get: LoadFigures; create: LoadFigures },
+  verify: VerifyFigures,
   t: Target[],
 ): string {
   const n = (v: number, d = 0) =>
@@ -198,6 +211,7 @@ function markdown(
   lines.push(
     `| GET /workorders/{id}/ at ${CLIENTS} clients | ${n(load.get.perSecond)} req/s, p50 ${n(load.get.p50Ms, 1)} ms, p99 ${n(load.get.p99Ms, 1)} ms |`,
     `| POST create-from-template at ${CLIENTS} clients | ${n(load.create.perSecond)} req/s, p50 ${n(load.create.p50Ms, 1)} ms, p99 ${n(load.create.p99Ms, 1)} ms |`,
+    `| POST /codes/verify/, ${n(verify.idsPerRequest)} IDs, ${verify.clients} clients | ${n(verify.idsPerSecond)} IDs/s, p50 ${n(verify.p50Ms, 1)} ms, p99 ${n(verify.p99Ms, 1)} ms |`,
     '',
     '| Target | Measured | Goal | Met |',
     '| --- | --- | --- | --- |',
@@ -238,7 +252,9 @@ async function main(): Promise<void> {
     }
     log('API load');
     const load = await apiLoad(stack, auth);
-    const t = targets(render, scales, load);
+    log('code verify');
+    const verify = await verifyLoad(stack, auth, LOAD_SECONDS, RUNS);
+    const t = targets(render, scales, load, verify);
     const results = {
       date: new Date().toISOString(),
       durationSeconds: Math.round((Date.now() - started) / 1000),
@@ -247,6 +263,7 @@ async function main(): Promise<void> {
       render,
       workorders: scales,
       api: { clients: CLIENTS, seconds: LOAD_SECONDS, ...load },
+      verify,
       targets: t,
     };
     fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
@@ -254,7 +271,7 @@ async function main(): Promise<void> {
     fs.renameSync(`${RESULTS}.tmp`, RESULTS);
     const m = results.machine;
     console.log(`Machine: ${m.cores} cores, ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}\n`);
-    console.log(markdown(render, scales, load, t));
+    console.log(markdown(render, scales, load, verify, t));
     console.log(`\n(${results.durationSeconds} s; written to bench/results/latest.json)`);
   } finally {
     await stack.destroy();
