@@ -15,6 +15,7 @@ import { bareWorkorder } from './bare';
 import { benchFairness, fairnessLines, fairnessTargets } from './fairness';
 import { benchRendering, type RenderFigures } from './render';
 import { log, median, peakRssMiB, repeat, round } from './stats';
+import { verifyLoad, type VerifyFigures } from './verify';
 import { workflowHistories, workorderEndToEnd, type Auth, type RunHistory } from './workorders';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -120,7 +121,12 @@ interface Target {
   met: boolean;
 }
 
-function targets(r: RenderFigures, scales: ScaleFigures[], load: { get: LoadFigures }): Target[] {
+function targets(
+  r: RenderFigures,
+  scales: ScaleFigures[],
+  load: { get: LoadFigures },
+  verify: VerifyFigures,
+): Target[] {
   const [e2e100k, csv1m] = scales;
   const peak = Math.max(...scales.map((s) => s.workerPeakRssMiB));
   const events = Math.max(...scales.map((s) => s.maxEventsPerRun));
@@ -162,6 +168,12 @@ function targets(r: RenderFigures, scales: ScaleFigures[], load: { get: LoadFigu
       target: '≤ 50 ms',
       met: load.get.p99Ms <= 50,
     },
+    {
+      name: 'POST /codes/verify/, one API process',
+      measured: `${Math.round(verify.idsPerSecond).toLocaleString('en-US')} IDs/s`,
+      target: '≥ 50,000 IDs/s',
+      met: verify.idsPerSecond >= 50_000 && verify.errors === 0,
+    },
   ];
 }
 
@@ -169,6 +181,7 @@ function markdown(
   r: RenderFigures,
   scales: ScaleFigures[],
   load: { get: LoadFigures; create: LoadFigures },
+  verify: VerifyFigures,
   t: Target[],
   fairness: string[],
 ): string {
@@ -195,6 +208,7 @@ function markdown(
     `| GET /workorders/{id}/ at ${CLIENTS} clients | ${n(load.get.perSecond)} req/s, p50 ${n(load.get.p50Ms, 1)} ms, p99 ${n(load.get.p99Ms, 1)} ms |`,
     `| POST create-from-template at ${CLIENTS} clients | ${n(load.create.perSecond)} req/s, p50 ${n(load.create.p50Ms, 1)} ms, p99 ${n(load.create.p99Ms, 1)} ms |`,
     ...fairness,
+    `| POST /codes/verify/, ${n(verify.idsPerRequest)} IDs, ${verify.clients} clients | ${n(verify.idsPerSecond)} IDs/s, p50 ${n(verify.p50Ms, 1)} ms, p99 ${n(verify.p99Ms, 1)} ms |`,
     '',
     '| Target | Measured | Goal | Met |',
     '| --- | --- | --- | --- |',
@@ -235,9 +249,11 @@ async function main(): Promise<void> {
     }
     log('API load');
     const load = await apiLoad(stack, auth);
+    log('code verify');
+    const verify = await verifyLoad(stack, auth, LOAD_SECONDS, RUNS);
     log('fair scheduling between brands');
     const fairness = await benchFairness(stack, RUNS);
-    const t = [...targets(render, scales, load), ...fairnessTargets(fairness)];
+    const t = [...targets(render, scales, load, verify), ...fairnessTargets(fairness)];
     const results = {
       date: new Date().toISOString(),
       durationSeconds: Math.round((Date.now() - started) / 1000),
@@ -246,6 +262,7 @@ async function main(): Promise<void> {
       render,
       workorders: scales,
       api: { clients: CLIENTS, seconds: LOAD_SECONDS, ...load },
+      verify,
       fairness,
       targets: t,
     };
@@ -254,7 +271,7 @@ async function main(): Promise<void> {
     fs.renameSync(`${RESULTS}.tmp`, RESULTS);
     const m = results.machine;
     console.log(`Machine: ${m.cores} cores, ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}\n`);
-    console.log(markdown(render, scales, load, t, fairnessLines(fairness)));
+    console.log(markdown(render, scales, load, verify, t, fairnessLines(fairness)));
     console.log(`\n(${results.durationSeconds} s; written to bench/results/latest.json)`);
   } finally {
     await stack.destroy();

@@ -37,8 +37,7 @@ export function productJson(
     ...(counts && {
       code_count: counts.codeCount,
       active_code_count: counts.activeCodeCount,
-      // No code is ever blacklisted by this service (there is no blacklisting yet).
-      blacklisted_code_count: 0,
+      blacklisted_code_count: counts.blacklistedCodeCount,
     }),
     campaign: null,
   };

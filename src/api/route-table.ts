@@ -1,5 +1,6 @@
 import type { RouteSpec } from './route';
 import { brandRoutes } from './routes/brands';
+import { codeRoutes } from './routes/codes';
 import { docsRoutes } from './routes/docs';
 import { meRoutes } from './routes/me';
 import { operationsRoutes } from './routes/operations';
@@ -27,6 +28,7 @@ export const ROUTES: RouteSpec[] = [
   ...workorderPrintingRoutes,
   ...workorderActionRoutes,
   ...workorderCodesRoutes,
+  ...codeRoutes,
   ...printingRoutes,
   ...brandRoutes,
   ...productRoutes,

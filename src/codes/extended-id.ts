@@ -1,5 +1,5 @@
 import { ALPHABET, PAYLOAD_LENGTH, RADIX, checkCharacter, isValidExtendedId, symbolValue } from './alphabet';
-import type { CodePermutation } from './permutation';
+import { LOW_MODULUS, type CodePermutation } from './permutation';
 
 /** Base-31 digits of the high half and of the low half: 5 + 6 = the 11 payload characters. */
 const HIGH_DIGITS = 5;
@@ -27,6 +27,29 @@ export function indexFromExtendedId(permutation: CodePermutation, extendedId: st
   const high = parseBase31(extendedId, 0, HIGH_DIGITS);
   const low = parseBase31(extendedId, HIGH_DIGITS, PAYLOAD_LENGTH);
   return permutation.decryptMany({ high: Uint32Array.of(high), low: Uint32Array.of(low) })[0];
+}
+
+/**
+ * Global code indices of many valid extended IDs (isValidExtendedId) in one pass of the permutation;
+ * -1 for an ID whose index is beyond 2^53, which no issued code has.
+ */
+export function indicesFromExtendedIds(
+  permutation: CodePermutation,
+  extendedIds: readonly string[],
+): Float64Array {
+  const high = new Uint32Array(extendedIds.length);
+  const low = new Uint32Array(extendedIds.length);
+  for (let i = 0; i < extendedIds.length; i++) {
+    high[i] = parseBase31(extendedIds[i], 0, HIGH_DIGITS);
+    low[i] = parseBase31(extendedIds[i], HIGH_DIGITS, PAYLOAD_LENGTH);
+  }
+  const split = permutation.decryptManySplit({ high, low });
+  const indices = new Float64Array(extendedIds.length);
+  for (let i = 0; i < indices.length; i++) {
+    const index = split.high[i] * LOW_MODULUS + split.low[i];
+    indices[i] = Number.isSafeInteger(index) ? index : -1;
+  }
+  return indices;
 }
 
 function base31Digits(value: number, digitCount: number): string {

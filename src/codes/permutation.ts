@@ -2,7 +2,7 @@ import { createCipheriv, createHmac } from 'node:crypto';
 
 /**
  * A keyed permutation of the code indices [0, 31^11): extended IDs are unguessable without the key,
- * never collide, and map back to their index without a lookup (CONTRACT §8).
+ * never collide, and map back to their index without a lookup (docs/product.md, Codes).
  *
  * An alternating Feistel network (as in NIST FF1) over the mixed-radix split
  * index = high * 31^6 + low, with AES-128 as the round function.
@@ -66,6 +66,11 @@ export class CodePermutation {
    * index is beyond 2^53, which no issued code has.
    */
   decryptMany(values: SplitValues): Float64Array {
+    return joinIndices(this.decryptManySplit(values));
+  }
+
+  /** decryptMany with the indices kept split, for values whose index may be beyond 2^53. */
+  decryptManySplit(values: SplitValues): SplitValues {
     checkSplitValues(values);
     const blocks = Buffer.alloc(values.high.length * BLOCK_BYTES);
     let a = values.high;
@@ -81,7 +86,7 @@ export class CodePermutation {
       b = a;
       a = mixed;
     }
-    return joinIndices({ high: a, low: b });
+    return { high: a, low: b };
   }
 
   /** Permuted value of one index, as a bigint because the domain exceeds 2^53. */

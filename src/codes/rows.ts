@@ -3,7 +3,7 @@ import { extendedIdsFor } from './extended-id';
 import type { CodePermutation } from './permutation';
 import { formatSerialNumber } from './serial';
 
-/** One code of a workorder: one line of codes.csv (CONTRACT §9). */
+/** One code of a workorder: one line of codes.csv (docs/product.md, The download). */
 export interface CodeRow {
   extendedId: string;
   /** Empty when the workorder has no serial numbers. */
@@ -42,7 +42,6 @@ export function batchRows(
   const indices = new Float64Array(count);
   for (let i = 0; i < count; i++) indices[i] = code.codeIndexStart + firstSequence - 1 + i;
   const extendedIds = extendedIdsFor(permutation, indices);
-  const urlPrefix = code.urlPrefix.toUpperCase();
   return extendedIds.map((extendedId, i) => {
     const sequenceNumber = firstSequence + i;
     return {
@@ -52,9 +51,14 @@ export function batchRows(
       sequenceNumber,
       batchNumber,
       batchSequenceNumber: i + 1,
-      url: urlPrefix + extendedId,
+      url: codeUrl(code.urlPrefix, extendedId),
     };
   });
+}
+
+/** The URL a code's QR holds: upper case, so the whole of it is QR alphanumeric. */
+export function codeUrl(urlPrefix: string, extendedId: string): string {
+  return urlPrefix.toUpperCase() + extendedId;
 }
 
 export function codesCsvLine(row: CodeRow): string {

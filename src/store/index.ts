@@ -1,4 +1,5 @@
 import { brandRepository } from './brands';
+import { codeStatusRepository } from './code-status';
 import { companyRepository } from './companies';
 import type { Store } from './database';
 import { emailLogRepository } from './email-log';
@@ -23,6 +24,7 @@ export function repositories(store: Store) {
     printing: printingRepository(store.db),
     brands: brandRepository(store.db),
     products: productRepository(store.db),
+    codeStatus: codeStatusRepository(store.db),
   };
 }
 export type Repositories = ReturnType<typeof repositories>;

@@ -223,6 +223,24 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '004_code_status': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('code_status_changes')
+          .addColumn('id', id, pk)
+          .addColumn('workorder_id', 'integer', (c) => c.notNull().references('workorders.id'))
+          .addColumn('first_sequence', 'integer', (c) => c.notNull())
+          .addColumn('last_sequence', 'integer', (c) => c.notNull())
+          .addColumn('activation_status', 'integer', (c) => c.notNull())
+          .addColumn('creation_date', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('code_status_changes_workorder')
+          .on('code_status_changes')
+          .columns(['workorder_id', 'id'])
+          .execute();
+      },
+    },
   };
 }
 

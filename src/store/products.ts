@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { workorderStatuses } from '../codes/activation';
+import { countByStatus, type ActivationStatus, type StatusRange } from '../codes/status-ranges';
 import { containsAny, nowIso, orderedPage, type PageRequest } from './database';
 import type { Database, ProductRow } from './schema';
 
@@ -26,13 +28,14 @@ export interface ProductFilter extends PageRequest {
   search?: string;
 }
 
-/** Codes of a product, counted from its workorders (docs/product.md, Lifecycle: canceled workorders' codes are void). */
+/** Codes of a product, counted from its workorders; a canceled workorder's codes are blacklisted. */
 export interface CodeCounts {
   codeCount: number;
   activeCodeCount: number;
+  blacklistedCodeCount: number;
 }
 
-export const NO_CODES: CodeCounts = { codeCount: 0, activeCodeCount: 0 };
+export const NO_CODES: CodeCounts = { codeCount: 0, activeCodeCount: 0, blacklistedCodeCount: 0 };
 
 export function productRepository(db: Kysely<Database>) {
   const ofCompany = (companyId: number) => db.selectFrom('products').where('company_id', '=', companyId);
@@ -123,30 +126,45 @@ export function productRepository(db: Kysely<Database>) {
     },
 
     /**
-     * code_count: quantities of the products' workorders that are not canceled; active: those
-     * completed with activate_on_complete (docs/product.md, Lifecycle: the codes that are active).
+     * Each product's codes by status, computed from its workorders and their brands' changes
+     * (docs/product.md, Code status): two queries, however many codes.
      */
     async codeCounts(productIds: number[]): Promise<Map<number, CodeCounts>> {
       if (productIds.length === 0) return new Map();
-      const rows = await db
-        .selectFrom('workorders')
-        .select((eb) => [
-          'product_id',
-          eb.fn.sum<number>('quantity').as('code_count'),
-          sql<number>`sum(case when state = 'completed' and activate_on_complete = 1 then quantity else 0 end)`.as(
-            'active_code_count',
-          ),
-        ])
-        .where('product_id', 'in', productIds)
-        .where('state', '!=', 'canceled')
-        .groupBy('product_id')
-        .execute();
-      return new Map(
-        rows.map((r) => [
-          Number(r.product_id),
-          { codeCount: Number(r.code_count ?? 0), activeCodeCount: Number(r.active_code_count ?? 0) },
-        ]),
-      );
+      const [workorders, changes] = await Promise.all([
+        db
+          .selectFrom('workorders')
+          .select(['id', 'product_id', 'type', 'state', 'activate_on_complete', 'quantity'])
+          .where('product_id', 'in', productIds)
+          .execute(),
+        db
+          .selectFrom('code_status_changes as c')
+          .innerJoin('workorders as w', 'w.id', 'c.workorder_id')
+          .select(['c.workorder_id', 'c.first_sequence', 'c.last_sequence', 'c.activation_status'])
+          .where('w.product_id', 'in', productIds)
+          .orderBy('c.id')
+          .execute(),
+      ]);
+      const changesOf = new Map<number, StatusRange[]>();
+      for (const c of changes) {
+        const list = changesOf.get(c.workorder_id) ?? [];
+        list.push({
+          first: c.first_sequence,
+          last: c.last_sequence,
+          status: c.activation_status as ActivationStatus,
+        });
+        changesOf.set(c.workorder_id, list);
+      }
+      const counts = new Map<number, CodeCounts>();
+      for (const w of workorders) {
+        const byStatus = countByStatus(workorderStatuses(w, changesOf.get(w.id) ?? []));
+        const total = counts.get(Number(w.product_id)) ?? { ...NO_CODES };
+        total.codeCount += w.quantity;
+        total.activeCodeCount += byStatus[1];
+        total.blacklistedCodeCount += byStatus[2];
+        counts.set(Number(w.product_id), total);
+      }
+      return counts;
     },
   };
 }

@@ -171,6 +171,17 @@ export interface CalibrationTable {
   creation_date: string;
 }
 
+/** A brand's change of a workorder's code statuses: one row per range (docs/product.md, Code status). */
+export interface CodeStatusChangeTable {
+  /** Increasing: the latest change wins where ranges overlap. */
+  id: Generated<number>;
+  workorder_id: number;
+  first_sequence: number;
+  last_sequence: number;
+  activation_status: number;
+  creation_date: string;
+}
+
 export interface Database {
   companies: CompanyTable;
   tokens: TokenTable;
@@ -184,6 +195,7 @@ export interface Database {
   equipment: EquipmentTable;
   substrates: SubstrateTable;
   calibrations: CalibrationTable;
+  code_status_changes: CodeStatusChangeTable;
 }
 
 export type CompanyRow = Selectable<CompanyTable>;

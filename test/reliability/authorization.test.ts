@@ -18,6 +18,8 @@ interface World {
   partner: Caller;
   unrelated: Caller;
   completedSid: number;
+  /** The extended ID of the completed SID workorder's first code. */
+  completedSidCode: string;
   waitingSsc: number;
   unconfirmedSsc: number;
   cancelable: number;
@@ -112,6 +114,29 @@ const FIXTURES: Record<string, Fixture> = {
     path: (w) => `/api/v2/workorders/${w.completedSid}/serial-numbers/`,
     rightStatus: 200,
   },
+  'get /api/v2/codes/:extended_id/': {
+    right: 'brand',
+    path: (w) => `/api/v2/codes/${w.completedSidCode}/`,
+    rightStatus: 200,
+    otherBrand: 404, // another company's code is as absent as a never issued one
+    unrelatedPartner: 404,
+  },
+  'post /api/v2/codes/status/': {
+    right: 'brand',
+    path: () => '/api/v2/codes/status/',
+    body: (w) => ({ workorder: w.completedSid, activation_status: 1 }),
+    rightStatus: 200,
+    otherBrand: 400, // the workorder is not theirs
+    unrelatedPartner: 403,
+  },
+  'post /api/v2/codes/verify/': {
+    right: 'brand',
+    path: () => '/api/v2/codes/verify/',
+    body: (w) => ({ extended_ids: [w.completedSidCode] }),
+    rightStatus: 200,
+    otherBrand: 200, // a result per ID: here a 404's body
+    unrelatedPartner: 200,
+  },
   'get /api/v2/equipment/': { right: 'partner', path: () => '/api/v2/equipment/', rightStatus: 200 },
   'get /api/v2/substrates/': {
     right: 'partner',
@@ -199,6 +224,8 @@ beforeAll(async () => {
   const cancelable = await create(ssc);
   for (const id of [completedSid, archivable])
     await brandA.client.waitFor(id, (w) => w.state === 'completed');
+  const serials = await brandA.client.bytes(`/api/v2/workorders/${completedSid}/serial-numbers/`);
+  const completedSidCode = serials.data.toString('utf8').split('\n')[1].split(',')[1];
   const brandId = (await fixtures.brand(brandA.company, 'Matrix')).id;
   const product = await brandA.client.post<{ id: number }>('/api/v2/products/', {
     sku: 'MATRIX-P',
@@ -212,6 +239,7 @@ beforeAll(async () => {
     partner,
     unrelated,
     completedSid,
+    completedSidCode,
     waitingSsc,
     unconfirmedSsc,
     cancelable,
