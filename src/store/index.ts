@@ -3,6 +3,7 @@ import { companyRepository } from './companies';
 import type { Store } from './database';
 import { emailLogRepository } from './email-log';
 import { idempotencyRepository } from './idempotency';
+import { partnershipRepository } from './partnerships';
 import { printingRepository } from './printing';
 import { productRepository } from './products';
 import { templateRepository } from './templates';
@@ -23,6 +24,7 @@ export function repositories(store: Store) {
     printing: printingRepository(store.db),
     brands: brandRepository(store.db),
     products: productRepository(store.db),
+    partnerships: partnershipRepository(store.db),
   };
 }
 export type Repositories = ReturnType<typeof repositories>;

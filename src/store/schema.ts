@@ -14,6 +14,8 @@ export interface CompanyTable {
   city: string;
   website: string;
   creation_date: string;
+  /** A printing partner's secret code that brands invite it by; null for brand owners. */
+  invitation_code: string | null;
 }
 
 export interface TokenTable {
@@ -184,9 +186,22 @@ export interface Database {
   equipment: EquipmentTable;
   substrates: SubstrateTable;
   calibrations: CalibrationTable;
+  partnerships: PartnershipTable;
+}
+
+export interface PartnershipTable {
+  id: Generated<number>;
+  brand_id: number;
+  partner_id: number;
+  state: 'invited' | 'active' | 'declined' | 'ended';
+  /** JSON list of what the partner may do with the brand's workorders (see PARTNER_RIGHTS). */
+  permissions: string;
+  creation_date: string;
+  updated_at: string;
 }
 
 export type CompanyRow = Selectable<CompanyTable>;
+export type PartnershipRow = Selectable<PartnershipTable>;
 export type TokenRow = Selectable<TokenTable>;
 export type TemplateRow = Selectable<TemplateTable>;
 export type WorkorderRow = Selectable<WorkorderTable>;
