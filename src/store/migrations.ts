@@ -247,7 +247,9 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         const partners = await sql<{ id: number }>`
           select id from companies where company_type = 'printing_partner'`.execute(db);
         for (const { id: partnerId } of partners.rows) {
-          await sql`update companies set invitation_code = ${newInvitationCode()} where id = ${partnerId}`.execute(db);
+          await sql`update companies set invitation_code = ${newInvitationCode()} where id = ${partnerId}`.execute(
+            db,
+          );
         }
         await db.schema
           .createIndex('companies_invitation_code')

@@ -18,6 +18,10 @@ export function partnerRights(row: Pick<PartnershipRow, 'permissions'>): Partner
   return PARTNER_RIGHTS.filter((right) => stored.includes(right));
 }
 
+export function pairKey(brandId: number, partnerId: number): string {
+  return `${brandId}:${partnerId}`;
+}
+
 export function partnershipRepository(db: Kysely<Database>) {
   /** Sets the pair's state, creating the row when the pair has none; returns the row. */
   async function upsert(
@@ -100,6 +104,18 @@ export function partnershipRepository(db: Kysely<Database>) {
         .where((eb) => eb.or([eb('brand_id', '=', companyId), eb('partner_id', '=', companyId)]));
       if (state) query = query.where('state', '=', state);
       return orderedPage(query, { ordering: '-id', ...page });
+    },
+    /** The rights of each active partnership among the pairs, keyed by pairKey. */
+    async rightsOf(pairs: Array<[brandId: number, partnerId: number]>): Promise<Map<string, PartnerRight[]>> {
+      if (pairs.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('partnerships')
+        .selectAll()
+        .where('state', '=', 'active')
+        .where('brand_id', 'in', [...new Set(pairs.map(([b]) => b))])
+        .where('partner_id', 'in', [...new Set(pairs.map(([, p]) => p))])
+        .execute();
+      return new Map(rows.map((r) => [pairKey(r.brand_id, r.partner_id), partnerRights(r)]));
     },
     async listAll(): Promise<PartnershipRow[]> {
       return db.selectFrom('partnerships').selectAll().orderBy('id').execute();
