@@ -3,6 +3,7 @@ import { brandRoutes } from './routes/brands';
 import { docsRoutes } from './routes/docs';
 import { meRoutes } from './routes/me';
 import { operationsRoutes } from './routes/operations';
+import { partnershipRoutes } from './routes/partnerships';
 import { printingRoutes } from './routes/printing';
 import { productMediaRoutes } from './routes/product-media';
 import { productRoutes } from './routes/products';
@@ -28,6 +29,7 @@ export const ROUTES: RouteSpec[] = [
   ...workorderActionRoutes,
   ...workorderCodesRoutes,
   ...printingRoutes,
+  ...partnershipRoutes,
   ...brandRoutes,
   ...productRoutes,
   ...productMediaRoutes,
