@@ -7,18 +7,21 @@ import { pageOf, paginated, paginationQuery } from '../pagination';
 import { AUTH_ERRORS, OBJECT_ERRORS, pathId, type RouteSpec } from '../route';
 import { parseBody, parseQuery } from '../validation';
 
+/** The same answer for an unknown and a mistyped code; codes are too long to find partners by guessing. */
+const UNKNOWN_CODE = 'No printing partner has this invitation code.';
+
 const listQuery = z.object({
   ...paginationQuery,
   state: z.enum(['invited', 'active', 'declined', 'ended'], { error: 'Select a valid choice.' }).optional(),
 });
 
 const inviteBody = z.object({
-  invitation_code: z.string({ error: 'This field is required.' }).trim().min(1).max(100),
+  // Codes are base64url; anything else is refused here, before it reaches a query.
+  invitation_code: z
+    .string({ error: 'This field is required.' })
+    .regex(/^[A-Za-z0-9_-]{1,100}$/, { error: UNKNOWN_CODE }),
   partner_permissions: z.array(z.enum(PARTNER_RIGHTS, { error: 'Select a valid choice.' })).optional(),
 });
-
-/** The same answer for an unknown and a mistyped code; codes are too long to find partners by guessing. */
-const UNKNOWN_CODE = 'No printing partner has this invitation code.';
 
 const PARTNERS_ONLY = {
   companyType: 'printing_partner',
