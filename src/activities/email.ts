@@ -11,7 +11,7 @@ export interface EmailDeps {
 }
 
 /**
- * Emails the workorder's printing partner. The idempotency key is recorded before sending and
+ * Emails the workorder's printing partner, while the brand and it are partners. The idempotency key is recorded before sending and
  * marked sent once the server accepted the message, so a retried activity does not send twice.
  */
 export async function sendWorkorderEmail(deps: EmailDeps, input: SendEmailInput): Promise<void> {
@@ -23,6 +23,14 @@ export async function sendWorkorderEmail(deps: EmailDeps, input: SendEmailInput)
   const brand = companies.get(workorder.company_id);
   const partner = companies.get(workorder.printing_partner_id);
   if (!brand || !partner) return;
+  // Checked at send time: once the partnership ends, reminders stop though the workorder runs on.
+  if (!(await deps.repos.partnerships.active(brand.id, partner.id))) {
+    log.info('No active partnership with the printing partner; nothing sent', {
+      workorderId: workorder.id,
+      event: input.event.kind,
+    });
+    return;
+  }
   if (!partner.email) {
     log.warn('Printing partner has no email address; nothing sent', {
       workorderId: workorder.id,

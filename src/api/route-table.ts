@@ -4,6 +4,7 @@ import { codeRoutes } from './routes/codes';
 import { docsRoutes } from './routes/docs';
 import { meRoutes } from './routes/me';
 import { operationsRoutes } from './routes/operations';
+import { partnershipRoutes } from './routes/partnerships';
 import { printingRoutes } from './routes/printing';
 import { productMediaRoutes } from './routes/product-media';
 import { productRoutes } from './routes/products';
@@ -30,6 +31,7 @@ export const ROUTES: RouteSpec[] = [
   ...workorderCodesRoutes,
   ...codeRoutes,
   ...printingRoutes,
+  ...partnershipRoutes,
   ...brandRoutes,
   ...productRoutes,
   ...productMediaRoutes,

@@ -1,4 +1,5 @@
 import { EXTENDED_ID_STYLE } from '../codes/manifest';
+import { pairKey, type PartnerRight } from '../store/partnerships';
 import type { CompanyRow, TemplateRow, WorkorderRow } from '../store/schema';
 import { Codegen, type WorkorderSnapshot } from '../shared/workorder';
 import type { LinkSigner } from './links';
@@ -18,7 +19,8 @@ export function companyJson(c: CompanyRow) {
   };
 }
 
-export function templateJson(t: TemplateRow) {
+/** `partner_permissions`: what the template's partner may do, while the brand and it are partners. */
+export function templateJson(t: TemplateRow, rights: PartnerRights) {
   return {
     id: t.id,
     name: t.name,
@@ -39,8 +41,19 @@ export function templateJson(t: TemplateRow) {
     activate_on_complete: t.activate_on_complete === 1,
     url_prefix: t.url_prefix,
     extended_id_style: EXTENDED_ID_STYLE,
-    partner_permissions: [],
+    partner_permissions: partnerPermissions(t.company_id, t.printing_partner_id, rights),
   };
+}
+
+/** The active partnerships' rights, by pairKey (store/partnerships.ts). */
+export type PartnerRights = Map<string, PartnerRight[]>;
+
+function partnerPermissions(
+  brandId: number,
+  partnerId: number | null,
+  rights: PartnerRights,
+): PartnerRight[] {
+  return partnerId === null ? [] : (rights.get(pairKey(brandId, partnerId)) ?? []);
 }
 
 /** The workorder object (docs/product.md, The workorder object): the row's fixed fields and the snapshot's live ones. */
@@ -49,6 +62,7 @@ export function workorderJson(
   s: WorkorderSnapshot,
   companies: Map<number, CompanyRow>,
   links: LinkSigner,
+  rights: PartnerRights,
   catalog?: WorkorderCatalog,
 ) {
   const company = companies.get(row.company_id);
@@ -96,7 +110,7 @@ export function workorderJson(
     total_impressions: row.total_impressions,
     url_prefix: row.url_prefix,
     extended_id_style: EXTENDED_ID_STYLE,
-    partner_permissions: [],
+    partner_permissions: partnerPermissions(row.company_id, row.printing_partner_id, rights),
     type: row.type,
     activate_on_complete: row.activate_on_complete === 1,
     progress: {

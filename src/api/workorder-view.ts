@@ -29,11 +29,16 @@ export async function renderWorkorders(
     if (row.printing_partner_id) ids.add(row.printing_partner_id);
   }
   const companies = await deps.repos.companies.byIds([...ids]);
+  const rights = await deps.repos.partnerships.rightsOf(
+    items.flatMap(({ row }) => (row.printing_partner_id ? [[row.company_id, row.printing_partner_id]] : [])),
+  );
   const catalog = await workorderCatalog(
     deps,
     items.map((i) => i.row),
   );
-  return items.map(({ row, snapshot }) => workorderJson(row, snapshot, companies, deps.links, catalog));
+  return items.map(({ row, snapshot }) =>
+    workorderJson(row, snapshot, companies, deps.links, rights, catalog),
+  );
 }
 
 export async function renderWorkorder(deps: ApiDeps, row: WorkorderRow, snapshot: WorkorderSnapshot) {

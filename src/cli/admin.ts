@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../config';
 import { openStore, repositories, type Repositories } from '../store';
 import { PERMISSIONS, type Permission } from '../store/tokens';
+import { PARTNERSHIP_USAGE, runPartnershipCommand } from './commands-partnership';
 import { PRINTING_NOUNS, PRINTING_USAGE, runPrintingCommand } from './commands-printing';
 
 /**
@@ -18,6 +19,7 @@ const USAGE = `usage: npm run --silent admin -- <command>
                   [--activate-on-complete] [--static] [--hybrid] [--description TEXT]
   brand create --company ID --name NAME    (a brand of a brand_owner company, for its products)
 ${PRINTING_USAGE}
+${PARTNERSHIP_USAGE}
   workorder complete ID        (QA approval of a printed SSC workorder)
 permissions: ${PERMISSIONS.join(', ')}`;
 
@@ -83,6 +85,9 @@ async function run(argv: string[], repos: Repositories, config: Config): Promise
     },
   });
 
+  if (noun === 'partnership') {
+    return runPartnershipCommand(verb, positionals, repos, (message) => new UsageError(message));
+  }
   switch (`${noun} ${verb}`) {
     case 'company create': {
       const type = required(values, 'type');

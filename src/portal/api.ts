@@ -65,6 +65,14 @@ export interface Me {
   expires: string | null;
 }
 
+export interface Partnership {
+  id: number;
+  state: string;
+  brand: CompanyRef | null;
+  printing_partner: CompanyRef | null;
+  partner_permissions: string[];
+}
+
 export type FieldErrors = Record<string, string[]>;
 
 /** A refusal from the API, with its status and JSON body (`{"detail"}` or errors keyed by field). */
@@ -180,6 +188,9 @@ export const api = {
   printed: (id: number) => requestJson<Workorder>('POST', `/api/v2/workorders/${id}/printed/`),
   cancel: (id: number, reason: string) =>
     requestJson<Workorder>('POST', `/api/v2/workorders/${id}/cancel/`, { reason }),
+  invitations: () => requestJson<Page<Partnership>>('GET', '/api/v2/partnerships/?state=invited&limit=100'),
+  answerInvitation: (id: number, answer: 'accept' | 'decline') =>
+    requestJson<Partnership>('POST', `/api/v2/partnerships/${id}/${answer}/`),
 };
 
 function filenameOf(res: Response, fallback: string): string {

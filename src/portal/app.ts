@@ -3,6 +3,7 @@ import { api, ApiRefusal, session, type Equipment, type Me, type Workorder } fro
 import { WorkorderCard } from './card';
 import { Banner, type ConfirmQuestion, type Portal } from './context';
 import { CODEGEN, count } from './format';
+import { Invitations } from './invitations';
 
 const PAGE_SIZE = 20;
 const POLL_MS = 1500;
@@ -36,6 +37,7 @@ class PortalApp implements Portal {
   private readonly stateFilter = byId<HTMLSelectElement>('filter-state');
   private readonly archivedFilter = byId<HTMLSelectElement>('filter-archived');
   private readonly account = byId<HTMLElement>('account');
+  private readonly invitations = new Invitations(this, byId('invitations-view'), byId('invitations'));
 
   get isPartner(): boolean {
     return this.me?.company.company_type === 'printing_partner';
@@ -200,6 +202,7 @@ class PortalApp implements Portal {
     this.announce(`Signed in as ${this.me.company.name}.`);
     byId('workorders-heading').focus();
     void this.loadList(true);
+    if (this.isPartner && this.me.permissions.includes('partnership_view')) void this.invitations.load();
   }
 
   private signOut(message: string): void {
@@ -212,6 +215,7 @@ class PortalApp implements Portal {
     this.cards.clear();
     this.expanded.clear();
     this.list.replaceChildren();
+    this.invitations.clear();
     this.showSignIn(message);
   }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { nowIso } from './database';
+import { newInvitationCode } from './partnerships';
 import type { CompanyRow, Database } from './schema';
 
 export type CompanyType = CompanyRow['company_type'];
@@ -39,12 +40,16 @@ export function companyRepository(db: Kysely<Database>) {
           city: input.city ?? '',
           website: input.website ?? '',
           creation_date: nowIso(),
+          invitation_code: input.companyType === 'printing_partner' ? newInvitationCode() : null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
     },
     async byId(id: number): Promise<CompanyRow | undefined> {
       return db.selectFrom('companies').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+    async byInvitationCode(code: string): Promise<CompanyRow | undefined> {
+      return db.selectFrom('companies').selectAll().where('invitation_code', '=', code).executeTakeFirst();
     },
     async byIds(ids: number[]): Promise<Map<number, CompanyRow>> {
       if (ids.length === 0) return new Map();

@@ -87,7 +87,9 @@ export interface PageRequest {
 }
 
 /** One page of the filtered rows and the count of all of them, for the paged list endpoints. */
-export async function orderedPage<T extends 'workorders' | 'products' | 'templates' | 'brands' | 'equipment'>(
+export async function orderedPage<
+  T extends 'workorders' | 'products' | 'templates' | 'brands' | 'equipment' | 'partnerships',
+>(
   filtered: SelectQueryBuilder<Database, T, object>,
   page: PageRequest,
 ): Promise<{ rows: Selectable<Database[T]>[]; count: number }> {

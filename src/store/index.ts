@@ -4,6 +4,7 @@ import { companyRepository } from './companies';
 import type { Store } from './database';
 import { emailLogRepository } from './email-log';
 import { idempotencyRepository } from './idempotency';
+import { partnershipRepository } from './partnerships';
 import { printingRepository } from './printing';
 import { productRepository } from './products';
 import { templateRepository } from './templates';
@@ -25,6 +26,7 @@ export function repositories(store: Store) {
     brands: brandRepository(store.db),
     products: productRepository(store.db),
     codeStatus: codeStatusRepository(store.db),
+    partnerships: partnershipRepository(store.db),
   };
 }
 export type Repositories = ReturnType<typeof repositories>;

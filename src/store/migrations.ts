@@ -7,6 +7,7 @@ import {
   type MigrationProvider,
 } from 'kysely';
 import type { Dialect } from './database';
+import { newInvitationCode } from './partnerships';
 
 /** Migrations live in code (not files) so the compiled service and the tests run the same list. */
 function migrations(dialect: Dialect): Record<string, Migration> {
@@ -238,6 +239,41 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .createIndex('code_status_changes_workorder')
           .on('code_status_changes')
           .columns(['workorder_id', 'id'])
+          .execute();
+      },
+    },
+    '005_partnerships': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('partnerships')
+          .addColumn('id', id, pk)
+          .addColumn('brand_id', 'integer', (c) => c.notNull().references('companies.id'))
+          .addColumn('partner_id', 'integer', (c) => c.notNull().references('companies.id'))
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('permissions', 'text', (c) => c.notNull())
+          .addColumn('creation_date', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          // One row per pair: inviting again after a decline or an end reopens it.
+          .addUniqueConstraint('partnerships_pair', ['brand_id', 'partner_id'])
+          .execute();
+        await db.schema
+          .createIndex('partnerships_partner')
+          .on('partnerships')
+          .columns(['partner_id', 'id'])
+          .execute();
+        await db.schema.alterTable('companies').addColumn('invitation_code', 'text').execute();
+        const partners = await sql<{ id: number }>`
+          select id from companies where company_type = 'printing_partner'`.execute(db);
+        for (const { id: partnerId } of partners.rows) {
+          await sql`update companies set invitation_code = ${newInvitationCode()} where id = ${partnerId}`.execute(
+            db,
+          );
+        }
+        await db.schema
+          .createIndex('companies_invitation_code')
+          .on('companies')
+          .column('invitation_code')
+          .unique()
           .execute();
       },
     },

@@ -14,6 +14,8 @@ export interface CompanyTable {
   city: string;
   website: string;
   creation_date: string;
+  /** A printing partner's secret code that brands invite it by; null for brand owners. */
+  invitation_code: string | null;
 }
 
 export interface TokenTable {
@@ -196,9 +198,22 @@ export interface Database {
   substrates: SubstrateTable;
   calibrations: CalibrationTable;
   code_status_changes: CodeStatusChangeTable;
+  partnerships: PartnershipTable;
+}
+
+export interface PartnershipTable {
+  id: Generated<number>;
+  brand_id: number;
+  partner_id: number;
+  state: 'invited' | 'active' | 'declined' | 'ended';
+  /** JSON list of what the partner may do with the brand's workorders (see PARTNER_RIGHTS). */
+  permissions: string;
+  creation_date: string;
+  updated_at: string;
 }
 
 export type CompanyRow = Selectable<CompanyTable>;
+export type PartnershipRow = Selectable<PartnershipTable>;
 export type TokenRow = Selectable<TokenTable>;
 export type TemplateRow = Selectable<TemplateTable>;
 export type WorkorderRow = Selectable<WorkorderTable>;

@@ -14,6 +14,8 @@ export const PERMISSIONS = [
   'product_create',
   'product_edit',
   'product_delete',
+  'partnership_view',
+  'partnership_manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -67,7 +67,11 @@ export async function createFromTemplate(
 ): Promise<WorkorderRow> {
   const template = await deps.repos.templates.byIdForCompany(order.templateId, company.id);
   if (!template || template.is_archived === 1) throw new UnknownReference('template', order.templateId);
-  const partner = await printingPartner(deps.repos, order.printingPartnerId ?? template.printing_partner_id);
+  const partner = await linkedPartner(
+    deps.repos,
+    company.id,
+    order.printingPartnerId ?? template.printing_partner_id,
+  );
   if (template.type === 'SSC' && !partner) {
     throw new InvalidField('printing_partner', 'A printing partner is required for SSC workorders.');
   }
@@ -100,7 +104,7 @@ export async function createSid(
   company: CompanyRow,
   order: SidOrder,
 ): Promise<WorkorderRow> {
-  const partner = await printingPartner(deps.repos, order.printingPartnerId);
+  const partner = await linkedPartner(deps.repos, company.id, order.printingPartnerId);
   const product = await liveProduct(deps.repos, company.id, order.product);
   return createWorkorder(deps, company, order.reference, {
     companyId: company.id,
@@ -203,12 +207,20 @@ function generatedReference(): string {
   return `WO-${day}-${randomBytes(4).toString('hex').toUpperCase()}`;
 }
 
-async function printingPartner(repos: Repositories, partnerId: number | null): Promise<CompanyRow | null> {
+/**
+ * The printing partner, when the brand has an active partnership with it (docs/product.md,
+ * Partnerships). An unknown company, a brand and a partner without partnership get the same
+ * refusal, so ids reveal nothing; a template's partner is checked the same way, on `printing_partner`.
+ */
+async function linkedPartner(
+  repos: Repositories,
+  brandId: number,
+  partnerId: number | null,
+): Promise<CompanyRow | null> {
   if (partnerId === null) return null;
-  const partner = await repos.companies.byId(partnerId);
-  if (!partner || partner.company_type !== 'printing_partner') {
-    throw new UnknownReference('printing_partner', partnerId);
-  }
+  const partnership = await repos.partnerships.active(brandId, partnerId);
+  const partner = partnership ? await repos.companies.byId(partnerId) : undefined;
+  if (!partner) throw new UnknownReference('printing_partner', partnerId);
   return partner;
 }
 

@@ -411,6 +411,29 @@ describe('a printing partner processes a secure-code workorder in the portal', (
   });
 });
 
+describe('invitations from brands', () => {
+  test("the partner sees a brand's invitation and accepts it; the list then has none", async () => {
+    const inviter = await stack.fixtures.brandOwner('Inviting Cosmetics', ['partnership_manage']);
+    const invited = await inviter.client.post<{ id: number }>('/api/v2/partnerships/', {
+      invitation_code: partner.company.invitation_code,
+    });
+    expect(invited.status).toBe(201);
+    const tab = await newTab();
+    await signIn(tab);
+    const invitation = tab.locator('#invitations > li');
+    await invitation.getByText('Inviting Cosmetics invites you').waitFor();
+    await invitation.getByRole('button', { name: 'Accept the invitation of Inviting Cosmetics' }).click();
+    await tab.getByText('You are now a partner of Inviting Cosmetics.').waitFor({ state: 'attached' });
+    await waitForCount(invitation, 0);
+    expect(await tab.locator('#invitations-view').isHidden()).toBe(true);
+    const list = await partner.client.get<{ results: Array<{ id: number; state: string }> }>(
+      '/api/v2/partnerships/',
+    );
+    expect(list.body.results.find((p) => p.id === invited.body.id)?.state).toBe('active');
+    await tab.close();
+  });
+});
+
 async function expectText(locator: Locator, text: string): Promise<void> {
   const deadline = Date.now() + 10_000;
   let last = '';

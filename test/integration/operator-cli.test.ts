@@ -127,6 +127,13 @@ describe('setting up a brand and a printing partner', () => {
       code_layout: 'sg-inside',
       printing_partner_id: made.partner.id,
     });
+    // Ordering from that template needs the two linked; the operator links them directly.
+    expect(admin('partnership', 'link', String(made.brand.id), String(made.partner.id))).toMatchObject({
+      brand: made.brand.id,
+      partner: made.partner.id,
+      state: 'active',
+      permissions: ['see', 'confirm', 'download'],
+    });
     expect(
       admin('brand', 'create', '--company', String(made.brand.id), '--name', 'Acme Snacks'),
     ).toMatchObject({

@@ -29,6 +29,10 @@ interface World {
   brandId: number;
   press: number;
   paper: number;
+  /** Partnerships of other brands with the partner, each changed by one route's right caller. */
+  toAccept: number;
+  toDecline: number;
+  toEnd: number;
 }
 let world: World;
 
@@ -184,6 +188,39 @@ const FIXTURES: Record<string, Fixture> = {
     rightStatus: 204,
     unrelatedPartner: 403,
   },
+  'get /api/v2/partnerships/': { right: 'brand', path: () => '/api/v2/partnerships/', rightStatus: 200 },
+  'get /api/v2/partnerships/invitation-code/': {
+    right: 'partner',
+    path: () => '/api/v2/partnerships/invitation-code/',
+    rightStatus: 200,
+    otherBrand: 403,
+    unrelatedPartner: 200, // its own code
+  },
+  'post /api/v2/partnerships/': {
+    right: 'brand',
+    path: () => '/api/v2/partnerships/',
+    body: (w) => ({ invitation_code: w.unrelated.company.invitation_code }),
+    rightStatus: 201,
+    otherBrand: 201, // any brand may invite a partner whose code it was given
+    unrelatedPartner: 403,
+  },
+  'post /api/v2/partnerships/:id/accept/': {
+    right: 'partner',
+    path: (w) => `/api/v2/partnerships/${w.toAccept}/accept/`,
+    rightStatus: 200,
+    otherBrand: 403, // only partners answer invitations
+  },
+  'post /api/v2/partnerships/:id/decline/': {
+    right: 'partner',
+    path: (w) => `/api/v2/partnerships/${w.toDecline}/decline/`,
+    rightStatus: 200,
+    otherBrand: 403,
+  },
+  'post /api/v2/partnerships/:id/end/': {
+    right: 'brand',
+    path: (w) => `/api/v2/partnerships/${w.toEnd}/end/`,
+    rightStatus: 200,
+  },
 };
 
 /** The contract's answer for a persona: 401 without valid credentials, 403 without the permission, 404 for others' objects. */
@@ -233,7 +270,21 @@ beforeAll(async () => {
     name: 'P',
   });
   expect(product.status).toBe(201);
+  // Partnerships the matrix changes, kept apart from brand A's own with the partner (its workorders need it).
+  const invitation = async (by: Caller) =>
+    (
+      await by.client.post<{ id: number }>('/api/v2/partnerships/', {
+        invitation_code: partner.company.invitation_code,
+      })
+    ).body.id;
+  const toAccept = await invitation(brandB);
+  const toDecline = await invitation(await fixtures.brandOwner('Matrix Brand C', PERMISSIONS));
+  const endPrint = await fixtures.printingPartner('End Print', 'end@matrix.example');
+  const toEnd = (await fixtures.partnership(brandA.company, endPrint.company)).id;
   world = {
+    toAccept,
+    toDecline,
+    toEnd,
     brandA,
     brandB,
     partner,

@@ -6,12 +6,14 @@
 import { randomBytes } from 'node:crypto';
 import { CALIBRATION_DEFAULTS } from '../../src/cli/commands-printing';
 import type { Repositories } from '../../src/store';
+import type { PartnerRight } from '../../src/store/partnerships';
 import type { CalibrationParameters } from '../../src/store/printing';
 import type {
   BrandRow,
   CalibrationRow,
   CompanyRow,
   EquipmentRow,
+  PartnershipRow,
   SubstrateRow,
   TemplateRow,
 } from '../../src/store/schema';
@@ -33,9 +35,11 @@ export const PRODUCT_PERMISSIONS: Permission[] = [
   'product_delete',
 ];
 /** What a printing partner does with workorders: everything but create them. */
-export const PARTNER_PERMISSIONS: Permission[] = ALL_WORKORDER_PERMISSIONS.filter(
-  (p) => p !== 'workorder_create',
-);
+export const PARTNER_PERMISSIONS: Permission[] = [
+  ...ALL_WORKORDER_PERMISSIONS.filter((p) => p !== 'workorder_create'),
+  'partnership_view',
+  'partnership_manage',
+];
 
 /** A company calling the API with a token of its own. */
 export interface Caller {
@@ -106,12 +110,23 @@ export class Fixtures {
     return this.template(owner, name, 'SSC', { codeLayout: 'sg-outside', ...options });
   }
 
-  private template(
+  /** An active partnership between the brand and the partner, as an operator's `partnership link`. */
+  partnership(
+    brand: CompanyRow,
+    partner: CompanyRow,
+    rights?: readonly PartnerRight[],
+  ): Promise<PartnershipRow> {
+    return this.repos.partnerships.link(brand.id, partner.id, rights);
+  }
+
+  /** A template naming a partner links the two first: ordering from it needs the partnership. */
+  private async template(
     owner: CompanyRow,
     name: string,
     type: TemplateRow['type'],
     options: TemplateOptions,
   ): Promise<TemplateRow> {
+    if (options.printingPartner) await this.partnership(owner, options.printingPartner);
     return this.repos.templates.create({
       companyId: owner.id,
       name,

@@ -72,7 +72,11 @@ export const workorderCreateRoutes: RouteSpec[] = [
     async handle({ req, res, auth, deps }) {
       const page = pageOf(parseQuery(listSchema, req.query));
       const { rows, count } = await deps.repos.templates.listForCompany(auth.company.id, page);
-      res.json(paginated(req, deps.config.publicUrl, page, count, rows.map(templateJson)));
+      const rights = await deps.repos.partnerships.rightsOf(
+        rows.flatMap((t) => (t.printing_partner_id ? [[t.company_id, t.printing_partner_id]] : [])),
+      );
+      const results = rows.map((t) => templateJson(t, rights));
+      res.json(paginated(req, deps.config.publicUrl, page, count, results));
     },
   },
   {

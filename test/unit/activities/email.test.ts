@@ -10,6 +10,8 @@ let dir: string;
 let store: Store;
 let repos: Repositories;
 let workorderId: number;
+let brandId: number;
+let partnerId: number;
 const sent: OutgoingMail[] = [];
 let smtpAnswer: 'accept' | 'refuse' | 'accept-then-crash' = 'accept';
 
@@ -40,6 +42,7 @@ beforeAll(async () => {
     companyType: 'printing_partner',
     email: 'p@x.test',
   });
+  await repos.partnerships.link(brand.id, partner.id);
   const row = await repos.workorders.create({
     companyId: brand.id,
     printingPartnerId: partner.id,
@@ -61,6 +64,8 @@ beforeAll(async () => {
     keyId: 'k1',
   });
   workorderId = row.id;
+  brandId = brand.id;
+  partnerId = partner.id;
 });
 
 afterAll(async () => {
@@ -104,5 +109,17 @@ describe('sendWorkorderEmail', () => {
       `workorder-${workorderId}.ready`,
       `workorder-${workorderId}.ready`,
     ]);
+  });
+
+  test('once the partnership ended, reminders are not sent (the workorder itself runs on)', async () => {
+    const partnership = await repos.partnerships.byPair(brandId, partnerId);
+    await repos.partnerships.transition(partnership!.id, ['active'], 'ended');
+    try {
+      await send({ kind: 'reminder', number: 3 });
+      expect(sent).toHaveLength(0);
+      expect(await repos.emailLog.wasSent(`workorder-${workorderId}.reminder-3`)).toBe(false);
+    } finally {
+      await repos.partnerships.link(brandId, partnerId);
+    }
   });
 });

@@ -52,6 +52,7 @@ beforeEach(async () => {
   };
   brand = await repos.companies.create({ name: 'Brand', companyType: 'brand_owner' });
   partner = await repos.companies.create({ name: 'Print', companyType: 'printing_partner' });
+  await repos.partnerships.link(brand.id, partner.id);
 });
 
 afterEach(async () => {
@@ -160,6 +161,12 @@ describe('createFromTemplate', () => {
     await store.db.updateTable('templates').set({ is_archived: 1 }).where('id', '=', archived.id).execute();
     const other = await repos.companies.create({ name: 'Other', companyType: 'brand_owner' });
     const othersTemplate = await template({ companyId: other.id });
+    const stranger = await repos.companies.create({ name: 'Stranger', companyType: 'printing_partner' });
+    const strangersSsc = await template({
+      type: 'SSC',
+      printingPartnerId: stranger.id,
+      codeLayout: 'sg-inside',
+    });
     await createFromTemplate(deps, brand, order(sid.id, { reference: 'TAKEN' }));
     started = [];
     const before = await rowCount();
@@ -169,6 +176,12 @@ describe('createFromTemplate', () => {
       [order(archived.id), new UnknownReference('template', archived.id)],
       [order(othersTemplate.id), new UnknownReference('template', othersTemplate.id)],
       [order(sid.id, { printingPartnerId: other.id }), new UnknownReference('printing_partner', other.id)],
+      // A real printing partner the brand has no active partnership with is refused like no company.
+      [
+        order(sid.id, { printingPartnerId: stranger.id }),
+        new UnknownReference('printing_partner', stranger.id),
+      ],
+      [order(strangersSsc.id), new UnknownReference('printing_partner', stranger.id)],
       [
         order(sscWithoutPartner.id),
         new InvalidField('printing_partner', 'A printing partner is required for SSC workorders.'),
