@@ -1,5 +1,5 @@
 /**
- * The extended-ID alphabet and its check character (CONTRACT §8).
+ * The extended-ID alphabet and its check character (docs/product.md, Codes).
  *
  * Crockford base32 without Z: 31 symbols, a prime count, so a weighted sum mod 31 detects every
  * single substitution and every transposition. All symbols are QR alphanumeric.

@@ -24,7 +24,7 @@ export interface ManifestInput {
 }
 
 /**
- * manifest.json of the zip (CONTRACT §9). Everything in it is fixed by the workorder, so a
+ * manifest.json of the zip (docs/product.md, The download). Everything in it is fixed by the workorder, so a
  * regenerated zip is byte-identical; its time is the workorder's creation time. No secret in it:
  * the key is named by its id only.
  */

@@ -3,7 +3,7 @@ import type { CodeSettings, PrinterConfirmation, QrSettings } from '../shared/wo
 import type { ModuleMatrix } from './png';
 
 /**
- * The secure graphic of SSC codes (CONTRACT §8): a keyed pseudo-random pattern per code, printed at
+ * The secure graphic of SSC codes (docs/product.md, Codes): a keyed pseudo-random pattern per code, printed at
  * the press's own resolution, inside the QR (centre) or beside it (right), as `code_layout` says.
  *
  * Keys: the code key never leaves the activity's main thread. It yields a secure-graphic key
