@@ -17,28 +17,16 @@ import type {
   SubstrateRow,
   TemplateRow,
 } from '../../src/store/schema';
-import type { Permission } from '../../src/store/tokens';
+import { PERMISSIONS, type Permission } from '../../src/store/tokens';
 import { ApiClient } from './api-client';
 
-export const ALL_WORKORDER_PERMISSIONS: Permission[] = [
-  'workorder_view',
-  'workorder_create',
-  'workorder_edit',
-  'workorder_cancel',
-  'workorder_archive',
-  'workorder_download',
-];
-export const PRODUCT_PERMISSIONS: Permission[] = [
-  'product_view',
-  'product_create',
-  'product_edit',
-  'product_delete',
-];
+const permissionsOf = (prefix: string): Permission[] => PERMISSIONS.filter((p) => p.startsWith(prefix));
+export const ALL_WORKORDER_PERMISSIONS = permissionsOf('workorder_');
+export const PRODUCT_PERMISSIONS = permissionsOf('product_');
 /** What a printing partner does with workorders: everything but create them. */
 export const PARTNER_PERMISSIONS: Permission[] = [
   ...ALL_WORKORDER_PERMISSIONS.filter((p) => p !== 'workorder_create'),
-  'partnership_view',
-  'partnership_manage',
+  ...permissionsOf('partnership_'),
 ];
 
 /** A company calling the API with a token of its own. */
