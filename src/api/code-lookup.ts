@@ -65,7 +65,7 @@ export async function locateCodes(
     const i = valid[k];
     const start = current ? Number(current.code_index_start) : 0;
     if (!current || index < start || index >= start + current.quantity) {
-      current = index < 0 ? undefined : await deps.repos.codeStatus.workorderOfCodeIndex(index);
+      current = index < 0 ? undefined : await deps.repos.workorders.byCodeIndex(index);
     }
     answers[i] =
       current && sees(auth, current)

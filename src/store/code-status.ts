@@ -1,28 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { ActivationStatus, StatusRange } from '../codes/status-ranges';
 import { nowIso } from './database';
-import type { Database, WorkorderRow } from './schema';
+import type { Database } from './schema';
 
 const INSERT_CHUNK = 1000;
 
 /** Brands' code status changes, stored as sequence ranges per workorder (docs/product.md, Code status). */
 export function codeStatusRepository(db: Kysely<Database>) {
   return {
-    /**
-     * The workorder owning a global code index: the one with the greatest start at or below it,
-     * if its range reaches that far (one index seek; code index ranges never overlap).
-     */
-    async workorderOfCodeIndex(index: number): Promise<WorkorderRow | undefined> {
-      const row = await db
-        .selectFrom('workorders')
-        .selectAll()
-        .where('code_index_start', '<=', index)
-        .orderBy('code_index_start', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      return row && index < Number(row.code_index_start) + row.quantity ? row : undefined;
-    },
-
     /** Each workorder's changes, oldest first. */
     async changesOf(workorderIds: readonly number[]): Promise<Map<number, StatusRange[]>> {
       const changes = new Map<number, StatusRange[]>(workorderIds.map((id) => [id, []]));

@@ -182,14 +182,20 @@ export function workorderRepository(db: Kysely<Database>) {
         .execute();
     },
 
-    /** The workorder that owns a global code index (the inverse of the extended-ID permutation). */
+    /**
+     * The workorder that owns a global code index (the inverse of the extended-ID permutation): the
+     * one with the greatest start at or below it, if its range reaches that far (one index seek;
+     * code index ranges never overlap).
+     */
     async byCodeIndex(index: number): Promise<WorkorderRow | undefined> {
-      return db
+      const row = await db
         .selectFrom('workorders')
         .selectAll()
         .where('code_index_start', '<=', index)
-        .where(sql<boolean>`code_index_start + quantity > ${index}`)
+        .orderBy('code_index_start', 'desc')
+        .limit(1)
         .executeTakeFirst();
+      return row && index < Number(row.code_index_start) + row.quantity ? row : undefined;
     },
 
     /** Mirrors the workflow's snapshot; an older revision never overwrites a newer one. */
