@@ -147,6 +147,26 @@ export function batchCount(quantity: number): number {
   return Math.ceil(quantity / BATCH_SIZE);
 }
 
+/** A workorder's snapshot before anything happened to it: new, waiting, nothing generated. */
+export function newSnapshot(workorderId: number, quantity: number): WorkorderSnapshot {
+  return {
+    workorderId,
+    revision: 1,
+    state: 'new',
+    codegenStatus: Codegen.waiting,
+    isArchived: false,
+    progress: { codesGenerated: 0, batchesCompleted: 0, batchesTotal: batchCount(quantity) },
+    printer: null,
+    zip: null,
+    cancelReason: null,
+    failure: null,
+    dateCodesCompleted: null,
+    printedDate: null,
+    completedDate: null,
+    canceledDate: null,
+  };
+}
+
 /** First sequence number and size of batch `batchNumber` (both from 1). */
 export function batchBounds(quantity: number, batchNumber: number): { firstSequence: number; count: number } {
   const firstSequence = (batchNumber - 1) * BATCH_SIZE + 1;

@@ -12,8 +12,8 @@ import type { Duration } from '@temporalio/common';
 import type { CodegenActivities, OrchestrationActivities, WorkorderEmailEvent } from '../activities/types';
 import { WorkorderArchivedKey, WorkorderStateKey } from '../shared/search-attributes';
 import {
-  batchCount,
   Codegen,
+  newSnapshot,
   type ArtifactRef,
   type BatchRef,
   type CancelRequest,
@@ -65,22 +65,7 @@ export class Workorder {
     readonly activities: WorkorderActivities,
   ) {
     const carried = input.carried;
-    this.current = carried?.snapshot ?? {
-      workorderId: input.workorderId,
-      revision: 1,
-      state: 'new',
-      codegenStatus: Codegen.waiting,
-      isArchived: false,
-      progress: { codesGenerated: 0, batchesCompleted: 0, batchesTotal: batchCount(input.quantity) },
-      printer: null,
-      zip: null,
-      cancelReason: null,
-      failure: null,
-      dateCodesCompleted: null,
-      printedDate: null,
-      completedDate: null,
-      canceledDate: null,
-    };
+    this.current = carried?.snapshot ?? newSnapshot(input.workorderId, input.quantity);
     this.batches = new Map((carried?.batches ?? []).map((b) => [b.batchNumber, b]));
     this.remindersSent = carried?.remindersSent ?? 0;
     this.partnerNotified = carried?.partnerNotified ?? false;

@@ -6,6 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { INVALID_STATE } from '../../../src/shared/messages';
 import {
   Codegen,
+  newSnapshot,
   type PrinterConfirmation,
   type WorkorderSnapshot,
   type WorkorderState,
@@ -20,23 +21,7 @@ const PRINTER: PrinterConfirmation = {
 };
 
 function snapshot(overrides: Partial<WorkorderSnapshot> = {}): WorkorderSnapshot {
-  return {
-    workorderId: 1,
-    revision: 1,
-    state: 'new',
-    codegenStatus: Codegen.waiting,
-    isArchived: false,
-    progress: { codesGenerated: 0, batchesCompleted: 0, batchesTotal: 1 },
-    printer: null,
-    zip: null,
-    cancelReason: null,
-    failure: null,
-    dateCodesCompleted: null,
-    printedDate: null,
-    completedDate: null,
-    canceledDate: null,
-    ...overrides,
-  };
+  return { ...newSnapshot(1, 1), ...overrides };
 }
 
 /** The refusal `check` throws, as { type, message }; undefined when it accepts. */
