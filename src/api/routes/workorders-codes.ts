@@ -1,19 +1,31 @@
 import type { WorkorderRow } from '../../store/schema';
-import { Codegen } from '../../shared/workorder';
+import { snapshotFromRow } from '../../store/workorders';
+import { Codegen, type ArtifactRef } from '../../shared/workorder';
 import { sendArtifact } from '../artifact-download';
 import { viewerOf } from '../auth';
+import type { ApiDeps } from '../context';
 import { invalidState, notFound } from '../errors';
 import { OBJECT_ERRORS, pathId, type RouteSpec } from '../route';
 import { serialNumbersArtifact } from '../serial-numbers';
+import { currentSnapshot } from '../workorder-view';
 import { visibleWorkorder } from './workorder-access';
 
 const NOT_GENERATED = 'Not generated yet, or canceled.';
 
-function assertGenerated(row: WorkorderRow): void {
-  if (row.state === 'canceled') throw invalidState('The workorder is canceled; its codes are void.');
-  if (row.codegen_status !== Codegen.completed || !row.zip_key) {
+/**
+ * The workorder's zip, once its codes are generated. The database record follows the workflow by a
+ * local activity, so a workorder the live view already shows generated is asked its workflow too.
+ */
+async function generatedZip(deps: ApiDeps, row: WorkorderRow): Promise<ArtifactRef> {
+  const s =
+    row.codegen_status === Codegen.completed || row.state === 'canceled'
+      ? snapshotFromRow(row)
+      : await currentSnapshot(deps, row);
+  if (s.state === 'canceled') throw invalidState('The workorder is canceled; its codes are void.');
+  if (s.codegenStatus !== Codegen.completed || !s.zip) {
     throw invalidState('The codes of this workorder are not generated yet.');
   }
+  return s.zip;
 }
 
 /** A workorder's codes: its zip (docs/product.md, The download) and its serial numbers. */
@@ -41,12 +53,12 @@ export const workorderCodesRoutes: RouteSpec[] = [
         ? await deps.repos.workorders.byIdFor(viewerOf(auth), id)
         : await deps.repos.workorders.byId(id);
       if (!row) throw notFound();
-      assertGenerated(row);
+      const zip = await generatedZip(deps, row);
       const fileName = `workorder-${row.id}.zip`;
       await sendArtifact(req, res, deps.artifacts, {
-        key: row.zip_key as string,
-        size: row.zip_size ?? undefined,
-        etag: `"${row.zip_sha256}"`,
+        key: zip.key,
+        size: zip.size,
+        etag: `"${zip.sha256}"`,
         headers: {
           'Content-Type': 'application/zip',
           'Content-Disposition': `attachment; filename="${fileName}"`,
@@ -73,7 +85,7 @@ export const workorderCodesRoutes: RouteSpec[] = [
     },
     async handle({ req, res, auth, deps }) {
       const row = await visibleWorkorder(deps, auth, req);
-      assertGenerated(row);
+      await generatedZip(deps, row);
       await sendArtifact(req, res, deps.artifacts, {
         key: await serialNumbersArtifact(deps, row),
         headers: {
