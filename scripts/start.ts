@@ -9,6 +9,7 @@ import { ConfigError, loadConfig } from '../src/config';
 import { stopChildProcess } from './lib/child-process';
 import { DevServer, ensureSearchAttributes, startDevServer } from './lib/dev-server';
 import { findTemporalCli } from './lib/temporal-cli';
+import { describeSecurity, temporalConnectionSettings } from '../src/temporal-connection';
 
 const projectDir = path.resolve(__dirname, '../..');
 const WORKER_ENTRY = path.resolve(__dirname, '../src/worker.js');
@@ -60,8 +61,10 @@ async function main(): Promise<void> {
   let uiUrl: string | null = null;
   if (config.temporal.address) {
     address = config.temporal.address;
-    console.log(`Using the Temporal server at ${address}`);
-    await ensureSearchAttributes(address, config.temporal.namespace);
+    console.log(
+      `Using the Temporal server at ${address} (${describeSecurity(temporalConnectionSettings(config))})`,
+    );
+    await ensureSearchAttributes(temporalConnectionSettings(config));
   } else {
     const cli = await findTemporalCli({ explicitPath: config.temporal.cliPath, projectDir });
     const logFile = path.join(config.dataDir, 'temporal-server.log');

@@ -34,6 +34,12 @@ const envSchema = z.object({
   TEMPORAL_PORT: intFrom(7233, 1),
   TEMPORAL_UI_PORT: intFrom(8233, 1),
   TEMPORAL_CLI_PATH: optionalString,
+  TEMPORAL_TLS: flag,
+  TEMPORAL_TLS_CERT: optionalString,
+  TEMPORAL_TLS_KEY: optionalString,
+  TEMPORAL_TLS_CA: optionalString,
+  TEMPORAL_TLS_SERVER_NAME: optionalString,
+  TEMPORAL_API_KEY: optionalString,
   TASK_QUEUE: z.string().default('workorders'),
   CODEGEN_TASK_QUEUE: z.string().default('workorders-codegen'),
   CODE_KEY: optionalString,
@@ -48,6 +54,9 @@ const envSchema = z.object({
   RENDER_THREADS: intFrom(Math.max(1, os.cpus().length), 1),
   HISTORY_EVENTS_PER_RUN: intFrom(4000, 20),
   THROTTLE_PER_MINUTE: intFrom(3000, 1),
+  IDEMPOTENCY_TTL: duration('24h'),
+  ARTIFACT_RETENTION: duration('90d'),
+  RETENTION_SWEEP_EVERY: duration('1h'),
   REMINDER_DELAY: duration('2 days'),
   DEFAULT_URL_PREFIX: z
     .string()
@@ -85,6 +94,10 @@ export interface Config {
     cliPath: string | undefined;
     taskQueue: string;
     codegenTaskQueue: string;
+    /** mTLS or server-verified TLS; see src/temporal-connection.ts. Undefined: plain TCP. */
+    tls: TemporalTlsSettings | undefined;
+    /** Temporal Cloud API key (implies TLS). A secret: never logged. */
+    apiKey: string | undefined;
   };
   codeKeyId: string;
   smtpUrl: string | undefined;
@@ -94,6 +107,12 @@ export interface Config {
   /** A generating workflow continues as new once its history passes this many events. */
   historyEventsPerRun: number;
   throttlePerMinute: number;
+  /** How long an Idempotency-Key is remembered, in milliseconds. */
+  idempotencyTtlMs: number;
+  /** How long an archived workorder's zip is kept before it is removed (rebuilt on demand), in ms. */
+  artifactRetentionMs: number;
+  /** How often the retention sweep runs (a Temporal Schedule), in milliseconds. */
+  retentionSweepEveryMs: number;
   reminderDelay: string;
   /** URL prefix of workorders created without a template (legacy create-sid). */
   defaultUrlPrefix: string;
@@ -137,6 +156,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       cliPath: e.TEMPORAL_CLI_PATH,
       taskQueue: e.TASK_QUEUE,
       codegenTaskQueue: e.CODEGEN_TASK_QUEUE,
+      tls: temporalTls(e),
+      apiKey: e.TEMPORAL_API_KEY,
     },
     codeKeyId: e.CODE_KEY_ID,
     smtpUrl: e.SMTP_URL,
@@ -145,6 +166,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     renderThreads: e.RENDER_THREADS,
     historyEventsPerRun: e.HISTORY_EVENTS_PER_RUN,
     throttlePerMinute: e.THROTTLE_PER_MINUTE,
+    idempotencyTtlMs: durationMs(e.IDEMPOTENCY_TTL),
+    artifactRetentionMs: durationMs(e.ARTIFACT_RETENTION),
+    retentionSweepEveryMs: durationMs(e.RETENTION_SWEEP_EVERY),
     reminderDelay: e.REMINDER_DELAY,
     defaultUrlPrefix: e.DEFAULT_URL_PREFIX.toUpperCase(),
     logLevel: e.LOG_LEVEL,
@@ -155,6 +179,57 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalDbFile: path.join(dataDir, 'temporal.db'),
     secretsFromEnv: { codeKey: e.CODE_KEY, linkSecret: e.LINK_SECRET },
   };
+}
+
+/**
+ * TLS to Temporal: certificate and key (both or neither: mTLS), a CA and a server name, each a PEM
+ * file path or the PEM text itself. TEMPORAL_TLS=true alone verifies the server against the
+ * system's CAs (Temporal Cloud with an API key turns TLS on by itself).
+ */
+export interface TemporalTlsSettings {
+  cert: string | undefined;
+  key: string | undefined;
+  ca: string | undefined;
+  serverName: string | undefined;
+}
+
+function temporalTls(e: z.infer<typeof envSchema>): TemporalTlsSettings | undefined {
+  if (!e.TEMPORAL_TLS_CERT !== !e.TEMPORAL_TLS_KEY) {
+    throw new ConfigError(
+      'Invalid configuration: set both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY (mTLS), or neither',
+    );
+  }
+  const any =
+    e.TEMPORAL_TLS_CERT ??
+    e.TEMPORAL_TLS_CA ??
+    e.TEMPORAL_TLS_SERVER_NAME ??
+    (e.TEMPORAL_API_KEY || undefined);
+  if (e.TEMPORAL_TLS === false) {
+    if (any !== undefined) {
+      throw new ConfigError(
+        'Invalid configuration: TEMPORAL_TLS=false with TEMPORAL_TLS_* or TEMPORAL_API_KEY set',
+      );
+    }
+    return undefined;
+  }
+  if (e.TEMPORAL_TLS !== true && any === undefined) return undefined;
+  return {
+    cert: e.TEMPORAL_TLS_CERT,
+    key: e.TEMPORAL_TLS_KEY,
+    ca: e.TEMPORAL_TLS_CA,
+    serverName: e.TEMPORAL_TLS_SERVER_NAME,
+  };
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "24h", "90 days", "10s", "500ms" in milliseconds (the schema has checked the form). */
+export function durationMs(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]+)$/i.exec(text.trim());
+  if (!m) throw new ConfigError(`Invalid duration: ${text}`);
+  const unit = m[2].toLowerCase();
+  const key = unit.startsWith('ms') || unit.startsWith('milli') ? 'ms' : unit[0];
+  return Math.round(Number(m[1]) * UNIT_MS[key]);
 }
 
 function artifactStoreConfig(e: z.infer<typeof envSchema>, dataDir: string): Config['artifactStore'] {

@@ -1,18 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Duration } from '@temporalio/common';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { createCodegenActivities, createOrchestrationActivities } from './activities';
 import { CodePermutation } from './codes/permutation';
 import { createRenderPool } from './codes/render-pool';
 import { deriveSecureGraphicKey } from './codes/secure-graphic';
-import { loadConfig, resolveSecrets, temporalAddress, type Config } from './config';
+import { loadConfig, resolveSecrets, type Config } from './config';
 import { createMailer } from './mail/mailer';
 import { createLogger, lifecycle, type Logger } from './observability/logger';
 import { createWorkerMetrics } from './observability/worker-metrics';
 import { installWorkerRuntime, serveWorkerEndpoints, WorkerHealth } from './observability/worker-telemetry';
 import { createArtifactStore } from './storage';
 import { openStore, repositories } from './store';
+import { connectNative, describeSecurity, temporalConnectionSettings } from './temporal-connection';
 import { GENERATOR } from './version';
 
 /** Production workers load the prebuilt bundle; from sources, the workflows are bundled at start. */
@@ -29,6 +30,7 @@ export async function runWorker(
   sdkMetricsUrl?: string,
 ): Promise<void> {
   const secrets = resolveSecrets(config);
+  const temporal = temporalConnectionSettings(config);
   const store = await openStore(config.databaseUrl);
   const repos = repositories(store);
   const renderPool = createRenderPool({ threads: config.renderThreads });
@@ -63,7 +65,7 @@ export async function runWorker(
     }),
   );
 
-  const connection = await NativeConnection.connect({ address: temporalAddress(config) });
+  const connection = await connectNative(temporal);
   try {
     const orchestration = await Worker.create({
       connection,
@@ -96,8 +98,11 @@ export async function runWorker(
     });
     health.track(config.temporal.codegenTaskQueue, codegen);
     lifecycle(logger).info(
-      { taskQueues: [config.temporal.taskQueue, config.temporal.codegenTaskQueue] },
-      `worker: polling ${config.temporal.taskQueue} and ${config.temporal.codegenTaskQueue} on ${temporalAddress(config)}`,
+      {
+        taskQueues: [config.temporal.taskQueue, config.temporal.codegenTaskQueue],
+        temporalSecurity: describeSecurity(temporal),
+      },
+      `worker: polling ${config.temporal.taskQueue} and ${config.temporal.codegenTaskQueue} on ${temporal.address}`,
     );
     // Runtime's default shutdown signals (SIGINT, SIGTERM) stop both workers; run() then resolves.
     await Promise.all([orchestration.run(), codegen.run()]);

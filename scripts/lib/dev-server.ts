@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
+import { connectClient, type TemporalConnectionSettings } from '../../src/temporal-connection';
 import { stopChildProcess } from './child-process';
 
 export interface DevServerOptions {
@@ -84,8 +85,9 @@ async function assertPortFree(ip: string, port: number, what: string): Promise<v
 }
 
 /** Connects and makes sure every search attribute in SEARCH_ATTRIBUTES is registered in the namespace. */
-export async function ensureSearchAttributes(address: string, namespace: string): Promise<void> {
-  const connection = await Connection.connect({ address });
+export async function ensureSearchAttributes(temporal: TemporalConnectionSettings): Promise<void> {
+  const { namespace } = temporal;
+  const connection = await connectClient(temporal);
   try {
     await registerSearchAttributes(connection, namespace);
   } finally {

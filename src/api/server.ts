@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { CodePermutation } from '../codes/permutation';
-import { loadConfig, resolveSecrets, temporalAddress, type Config } from '../config';
+import { loadConfig, resolveSecrets, type Config } from '../config';
 import { createLogger, lifecycle, type Logger } from '../observability/logger';
 import { createApiMetrics } from '../observability/metrics';
 import { workorderCounter } from '../observability/workorder-totals';
@@ -11,6 +11,7 @@ import type { ApiDeps } from './context';
 import { createLinkSigner } from './links';
 import { createWorkflowGateway } from './temporal';
 import { reconcileUnstarted } from '../workorders/service';
+import { describeSecurity, temporalConnectionSettings } from '../temporal-connection';
 
 const RECONCILE_EVERY_MS = 30_000;
 
@@ -21,9 +22,9 @@ export async function startApi(
   const secrets = resolveSecrets(config);
   const store = await openStore(config.databaseUrl);
   const repos = repositories(store);
+  const temporal = temporalConnectionSettings(config);
   const gateway = createWorkflowGateway({
-    address: temporalAddress(config),
-    namespace: config.temporal.namespace,
+    temporal,
     taskQueue: config.temporal.taskQueue,
     codegenTaskQueue: config.temporal.codegenTaskQueue,
     batchWindow: config.batchWindow,
@@ -52,7 +53,7 @@ export async function startApi(
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   lifecycle(logger).info(
-    { url: config.publicUrl, temporal: temporalAddress(config) },
+    { url: config.publicUrl, temporal: temporal.address, temporalSecurity: describeSecurity(temporal) },
     `api: listening on ${config.publicUrl}`,
   );
 

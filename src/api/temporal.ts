@@ -1,6 +1,5 @@
 import {
   Client,
-  Connection,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
@@ -23,11 +22,11 @@ import {
   type WorkorderInput,
   type WorkorderSnapshot,
 } from '../shared/workorder';
+import { lazyClient, type TemporalConnectionSettings } from '../temporal-connection';
 import { InvalidState, WorkflowIdReused, WorkflowUnavailable } from '../workorders/errors';
 
 export interface WorkflowGatewayOptions {
-  address: string;
-  namespace: string;
+  temporal: TemporalConnectionSettings;
   taskQueue: string;
   codegenTaskQueue: string;
   batchWindow: number;
@@ -55,8 +54,8 @@ export function isUnavailable(err: unknown): boolean {
  * 503), never a hang; Temporal's refusals come out as the domain errors of src/workorders/errors.ts.
  */
 export function createWorkflowGateway(opts: WorkflowGatewayOptions) {
-  const connection = Connection.lazy({ address: opts.address });
-  const client = new Client({ connection, namespace: opts.namespace });
+  const connection = lazyClient(opts.temporal);
+  const client = new Client({ connection, namespace: opts.temporal.namespace });
   const within = <T>(ms: number, fn: () => Promise<T>) => connection.withDeadline(Date.now() + ms, fn);
   const handleOf = (workflowId: string): WorkflowHandle => client.workflow.getHandle(workflowId);
 

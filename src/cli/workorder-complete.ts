@@ -1,5 +1,6 @@
-import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
-import { temporalAddress, type Config } from '../config';
+import { Client, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { Config } from '../config';
+import { connectClient, temporalConnectionSettings } from '../temporal-connection';
 import { qaCompleteUpdate } from '../shared/messages';
 import type { WorkorderSnapshot } from '../shared/workorder';
 
@@ -9,7 +10,7 @@ import type { WorkorderSnapshot } from '../shared/workorder';
  * so the other commands do not pay for the Temporal client's start-up.
  */
 export async function completeWorkorder(config: Config, workflowId: string): Promise<WorkorderSnapshot> {
-  const connection = await Connection.connect({ address: temporalAddress(config), connectTimeout: 10_000 });
+  const connection = await connectClient(temporalConnectionSettings(config), { connectTimeout: 10_000 });
   try {
     const client = new Client({ connection, namespace: config.temporal.namespace });
     return await client.workflow.getHandle(workflowId).executeUpdate(qaCompleteUpdate);
