@@ -137,7 +137,7 @@ export function createApp(deps: ApiDeps, observability?: ApiObservability) {
   api.use(routeBase);
   api.use(jsonBody(multipartPaths(apiRoutes)));
   api.use(readToken(deps.repos));
-  api.use(throttle(deps.config.throttlePerMinute));
+  api.use(throttle(deps.config.throttlePerMinute, deps.repos.throttle));
   mountRoutes(api, apiRoutes, context, API_BASE);
   app.use(API_BASE, api);
   mountRoutes(app, otherRoutes, context);

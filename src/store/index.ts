@@ -8,6 +8,7 @@ import { partnershipRepository } from './partnerships';
 import { printingRepository } from './printing';
 import { productRepository } from './products';
 import { templateRepository } from './templates';
+import { throttleRepository } from './throttle';
 import { tokenRepository } from './tokens';
 import { workorderRepository } from './workorders';
 
@@ -27,6 +28,7 @@ export function repositories(store: Store) {
     products: productRepository(store.db),
     codeStatus: codeStatusRepository(store.db),
     partnerships: partnershipRepository(store.db),
+    throttle: throttleRepository(store.db),
   };
 }
 export type Repositories = ReturnType<typeof repositories>;

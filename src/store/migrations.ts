@@ -277,6 +277,42 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '006_throttle_windows': {
+      async up(db: Kysely<unknown>) {
+        // One row per token: its current one-minute window, shared by every API process.
+        await db.schema
+          .createTable('throttle_windows')
+          .addColumn('token_key', 'text', (c) => c.primaryKey())
+          .addColumn('window_start', big, (c) => c.notNull())
+          .addColumn('count', 'integer', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('throttle_windows_start')
+          .on('throttle_windows')
+          .column('window_start')
+          .execute();
+      },
+    },
+    '007_retention': {
+      async up(db: Kysely<unknown>) {
+        // When the workorder was archived (its zip's retention counts from then) and when the zip was
+        // removed by the retention sweep (null while it is in the store).
+        await db.schema.alterTable('workorders').addColumn('archived_date', 'text').execute();
+        await db.schema.alterTable('workorders').addColumn('zip_removed_at', 'text').execute();
+        await db.schema.alterTable('workorders').addColumn('zip_rebuilt_at', 'text').execute();
+        await sql`update workorders set archived_date = updated_at where is_archived = 1`.execute(db);
+        await db.schema
+          .createIndex('workorders_archived_date')
+          .on('workorders')
+          .column('archived_date')
+          .execute();
+        await db.schema
+          .createIndex('idempotency_keys_creation_date')
+          .on('idempotency_keys')
+          .column('creation_date')
+          .execute();
+      },
+    },
   };
 }
 

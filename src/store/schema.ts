@@ -91,6 +91,12 @@ export interface WorkorderTable {
   zip_key: string | null;
   zip_sha256: string | null;
   zip_size: number | null;
+  /** When the workorder was archived: its zip's retention counts from then. */
+  archived_date: string | null;
+  /** When the retention sweep removed the zip (it is rebuilt on the next download); null otherwise. */
+  zip_removed_at: string | null;
+  /** When a removed zip was last rebuilt: retention counts from then too. */
+  zip_rebuilt_at: string | null;
   date_codes_completed: string | null;
   printed_date: string | null;
   completed_date: string | null;
@@ -199,6 +205,16 @@ export interface Database {
   calibrations: CalibrationTable;
   code_status_changes: CodeStatusChangeTable;
   partnerships: PartnershipTable;
+  throttle_windows: ThrottleWindowTable;
+}
+
+/** A token's current throttle window (src/store/throttle.ts). */
+export interface ThrottleWindowTable {
+  /** The token's hash (never the token). */
+  token_key: string;
+  /** Epoch milliseconds. */
+  window_start: number;
+  count: number;
 }
 
 export interface PartnershipTable {

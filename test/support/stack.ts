@@ -39,6 +39,8 @@ export class Stack {
   private outputCount = 0;
   private worker?: ChildProcess;
   private api?: ChildProcess;
+  /** API processes beside the first, on the same database (startReplica). */
+  private replicas: ChildProcess[] = [];
 
   private constructor(
     readonly dataDir: string,
@@ -76,10 +78,10 @@ export class Stack {
     return new Stack(dataDir, env, baseUrl, store, new Fixtures(repositories(store), baseUrl));
   }
 
-  private spawn(name: string, script: string): ChildProcess {
+  private spawn(name: string, script: string, env: Record<string, string> = {}): ChildProcess {
     const child = spawn(process.execPath, [path.join(COMPILED, script)], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...this.env },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...this.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (chunk: Buffer) => {
@@ -104,6 +106,21 @@ export class Stack {
     this.api = this.spawn('api', 'api/server.js');
     await this.waitForLog('api: listening', 60_000, since);
     return this.api;
+  }
+
+  /**
+   * Another API process on the same database, Temporal and artifact store, on a port of its own
+   * (as a second replica behind a load balancer); returns its base URL. stop() stops it too.
+   */
+  async startReplica(): Promise<string> {
+    const since = this.outputCount;
+    const port = await freePort();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    this.replicas.push(
+      this.spawn(`api-${this.replicas.length + 2}`, 'api/server.js', { PORT: String(port) }),
+    );
+    await this.waitForLog(`api: listening on ${this.env.PUBLIC_URL}`, 60_000, since);
+    return baseUrl;
   }
 
   async start(): Promise<this> {
@@ -153,7 +170,9 @@ export class Stack {
     await Promise.all([
       stopChildProcess(this.api, STOP_TIMEOUT_MS),
       stopChildProcess(this.worker, STOP_TIMEOUT_MS),
+      ...this.replicas.map((replica) => stopChildProcess(replica, STOP_TIMEOUT_MS)),
     ]);
+    this.replicas = [];
     this.api = undefined;
     this.worker = undefined;
   }
