@@ -13,7 +13,13 @@ import { createWorkerMetrics } from './observability/worker-metrics';
 import { installWorkerRuntime, serveWorkerEndpoints, WorkerHealth } from './observability/worker-telemetry';
 import { createArtifactStore } from './storage';
 import { openStore, repositories } from './store';
-import { connectNative, describeSecurity, temporalConnectionSettings } from './temporal-connection';
+import { ensureRetentionSchedule } from './retention-schedule';
+import {
+  connectClient,
+  connectNative,
+  describeSecurity,
+  temporalConnectionSettings,
+} from './temporal-connection';
 import { GENERATOR } from './version';
 
 /** Production workers load the prebuilt bundle; from sources, the workflows are bundled at start. */
@@ -65,14 +71,33 @@ export async function runWorker(
     }),
   );
 
+  const artifacts = await createArtifactStore(config.artifactStore);
   const connection = await connectNative(temporal);
   try {
+    const client = await connectClient(temporal);
+    try {
+      const scheduleId = await ensureRetentionSchedule(client, {
+        namespace: config.temporal.namespace,
+        taskQueue: config.temporal.taskQueue,
+        everyMs: config.retentionSweepEveryMs,
+      });
+      lifecycle(logger).info({ scheduleId }, `worker: retention sweep scheduled (${scheduleId})`);
+    } finally {
+      await client.close();
+    }
     const orchestration = await Worker.create({
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       ...workflowSource(),
-      activities: createOrchestrationActivities({ repos, mailer, publicUrl: config.publicUrl }),
+      activities: createOrchestrationActivities({
+        repos,
+        mailer,
+        publicUrl: config.publicUrl,
+        artifacts,
+        idempotencyTtlMs: config.idempotencyTtlMs,
+        artifactRetentionMs: config.artifactRetentionMs,
+      }),
       interceptors: { activity: [metrics.activityInterceptors] },
       shutdownGraceTime: config.workerShutdownGrace as Duration,
     });
@@ -83,7 +108,7 @@ export async function runWorker(
       taskQueue: config.temporal.codegenTaskQueue,
       activities: createCodegenActivities({
         repos,
-        artifacts: await createArtifactStore(config.artifactStore),
+        artifacts,
         renderPool,
         permutation: new CodePermutation(secrets.codeKey),
         secureGraphicKey: deriveSecureGraphicKey(secrets.codeKey),

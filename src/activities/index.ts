@@ -2,10 +2,11 @@ import { workorderPrefix } from '../storage/artifacts';
 import { assembleZip, type ZipDeps } from './assemble-zip';
 import { sendWorkorderEmail, type EmailDeps } from './email';
 import { generateBatch, generateBatches, type BatchDeps } from './generate-batch';
+import { sweepRetention, zipRebuilt, type RetentionDeps } from './retention';
 import type { CodegenActivities, OrchestrationActivities } from './types';
 
 export type CodegenDeps = BatchDeps & ZipDeps;
-export type OrchestrationDeps = EmailDeps;
+export type OrchestrationDeps = EmailDeps & Omit<RetentionDeps, 'repos'>;
 
 /** The code-generation queue's activities bound to their dependencies; its worker registers these. */
 export function createCodegenActivities(deps: CodegenDeps): CodegenActivities {
@@ -14,6 +15,8 @@ export function createCodegenActivities(deps: CodegenDeps): CodegenActivities {
     generateBatches: (input) => generateBatches(deps, input),
     assembleZip: (input) => assembleZip(deps, input),
     removeArtifacts: ({ workorderId }) => deps.artifacts.removePrefix(workorderPrefix(workorderId)),
+    removeBatchParts: ({ workorderId }) =>
+      deps.artifacts.removePrefix(`${workorderPrefix(workorderId)}/batches`),
   };
 }
 
@@ -24,5 +27,7 @@ export function createOrchestrationActivities(deps: OrchestrationDeps): Orchestr
     recordSnapshot: async (snapshot) => {
       await deps.repos.workorders.recordSnapshot(snapshot);
     },
+    sweepRetention: () => sweepRetention(deps),
+    zipRebuilt: (input) => zipRebuilt(deps.repos, input),
   };
 }

@@ -50,6 +50,8 @@ export interface CodegenActivities {
   generateBatches(input: GenerateBatchesInput): Promise<BatchRef[]>;
   assembleZip(input: AssembleZipInput): Promise<ArtifactRef>;
   removeArtifacts(input: { workorderId: number }): Promise<void>;
+  /** Deletes the batch parts once the zip holds their codes (the zip and serial numbers stay). */
+  removeBatchParts(input: { workorderId: number }): Promise<void>;
 }
 
 /** Activities of the workflow's own task queue: partner email, and the database record of a snapshot. */
@@ -57,4 +59,14 @@ export interface OrchestrationActivities {
   sendWorkorderEmail(input: SendEmailInput): Promise<void>;
   /** Run as a local activity: the workflow keeps its database row current at each change. */
   recordSnapshot(snapshot: WorkorderSnapshot): Promise<void>;
+  /** The retention sweep (docs/operations.md, Retention), run by its Temporal Schedule. */
+  sweepRetention(): Promise<RetentionSweepResult>;
+  /** A rebuilt zip is in the store again: checks it is the same bytes and marks it kept. */
+  zipRebuilt(input: { workorderId: number; zip: ArtifactRef }): Promise<void>;
+}
+
+export interface RetentionSweepResult {
+  idempotencyKeysExpired: number;
+  throttleWindowsPruned: number;
+  zipsRemoved: number[];
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
-import type { Repositories } from '../store';
+import type { ApiDeps } from './context';
 import { ApiError, answerOf } from './errors';
 
 export interface Answer {
@@ -25,10 +25,11 @@ function canonical(value: unknown): unknown {
 
 /**
  * Runs a create under an optional `Idempotency-Key`: the same key and body get the first answer
- * again; the same key with another body is 422. Failures that may pass (5xx) free the key.
+ * again; the same key with another body is 422. Failures that may pass (5xx) free the key. A key
+ * is remembered IDEMPOTENCY_TTL (default 24 hours); after that it is new again.
  */
 export async function idempotent(
-  repos: Repositories,
+  { repos, config }: Pick<ApiDeps, 'repos' | 'config'>,
   req: Request,
   res: Response,
   companyId: number,
@@ -47,10 +48,13 @@ export async function idempotent(
     .update(`${req.method} ${req.path}\n${JSON.stringify(canonical(req.body ?? {}))}`)
     .digest('hex');
   // A concurrent twin waits for the first request's answer (a create takes well under this).
-  let claim = await repos.idempotency.claim(companyId, key, hash);
+  const ttlMs = config.idempotencyTtlMs;
+  const claimKey = () =>
+    repos.idempotency.claim(companyId, key, hash, new Date(Date.now() - ttlMs).toISOString());
+  let claim = await claimKey();
   for (let waited = 0; claim.kind === 'in-progress' && waited < IN_PROGRESS_WAIT_MS; waited += 100) {
     await new Promise((resolve) => setTimeout(resolve, 100));
-    claim = await repos.idempotency.claim(companyId, key, hash);
+    claim = await claimKey();
   }
   if (claim.kind === 'mismatch') {
     throw new ApiError(422, {

@@ -7,6 +7,7 @@ import {
 } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { snapshotQuery } from '../shared/messages';
+import { ZIP_REBUILD_WORKFLOW, zipRebuildWorkflowIdFor, type ZipRebuildInput } from '../shared/retention';
 import {
   CompanyIdKey,
   PrintingPartnerIdKey,
@@ -137,6 +138,30 @@ export function createWorkflowGateway(opts: WorkflowGatewayOptions) {
         ) {
           throw new InvalidState('The workorder is closed and cannot change any more.');
         }
+        if (isUnavailable(err)) throw new WorkflowUnavailable();
+        throw err;
+      }
+    },
+
+    /**
+     * Starts rebuilding a removed zip (docs/operations.md, Retention); a rebuild already running is
+     * joined, not doubled. Resolves once Temporal has it.
+     */
+    async rebuildZip(input: Omit<ZipRebuildInput, 'codegenTaskQueue' | 'batchWindow'>, companyId: number) {
+      try {
+        await within(10_000, () =>
+          client.workflow.start(ZIP_REBUILD_WORKFLOW, {
+            workflowId: zipRebuildWorkflowIdFor(input.workorderId),
+            taskQueue: opts.taskQueue,
+            args: [{ ...input, codegenTaskQueue: opts.codegenTaskQueue, batchWindow: opts.batchWindow }],
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            // Removed again after a rebuild's retention: rebuilt again under the same id.
+            workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+            priority: { fairnessKey: `company-${companyId}` },
+            staticSummary: `Rebuild the zip of workorder ${input.workorderId}`,
+          }),
+        );
+      } catch (err) {
         if (isUnavailable(err)) throw new WorkflowUnavailable();
         throw err;
       }

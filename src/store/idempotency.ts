@@ -18,8 +18,22 @@ export function idempotencyRepository(db: Kysely<Database>) {
       .executeTakeFirst();
 
   return {
-    /** Claims a key for this request, or says what the first request with that key got. */
-    async claim(companyId: number, key: string, requestHash: string): Promise<IdempotencyClaim> {
+    /**
+     * Claims a key for this request, or says what the first request with that key got. A key
+     * claimed before `expiredBefore` (an ISO time: now less IDEMPOTENCY_TTL) is forgotten first.
+     */
+    async claim(
+      companyId: number,
+      key: string,
+      requestHash: string,
+      expiredBefore: string,
+    ): Promise<IdempotencyClaim> {
+      await db
+        .deleteFrom('idempotency_keys')
+        .where('company_id', '=', companyId)
+        .where('idempotency_key', '=', key)
+        .where('creation_date', '<', expiredBefore)
+        .execute();
       try {
         await db
           .insertInto('idempotency_keys')
@@ -49,6 +63,14 @@ export function idempotencyRepository(db: Kysely<Database>) {
         .where('company_id', '=', companyId)
         .where('idempotency_key', '=', key)
         .execute();
+    },
+    /** Deletes every key claimed before `before` (ISO time); returns how many. */
+    async prune(before: string): Promise<number> {
+      const result = await db
+        .deleteFrom('idempotency_keys')
+        .where('creation_date', '<', before)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
     /** Frees a key whose request failed without a final answer, so the client may retry it. */
     async release(companyId: number, key: string): Promise<void> {

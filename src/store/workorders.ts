@@ -199,6 +199,40 @@ export function workorderRepository(db: Kysely<Database>) {
     },
 
     /** Mirrors the workflow's snapshot; an older revision never overwrites a newer one. */
+    /** Archived workorders whose zip is kept since before `cutoff` (ISO time), oldest first. */
+    async zipsPastRetention(cutoff: string, limit: number): Promise<number[]> {
+      const rows = await db
+        .selectFrom('workorders')
+        .select('id')
+        .where('is_archived', '=', 1)
+        .where('archived_date', '<', cutoff)
+        .where('zip_key', 'is not', null)
+        .where('zip_removed_at', 'is', null)
+        .where((eb) => eb.or([eb('zip_rebuilt_at', 'is', null), eb('zip_rebuilt_at', '<', cutoff)]))
+        .orderBy('archived_date')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => r.id);
+    },
+    /** Marks the zip removed unless it was rebuilt since `cutoff`; false when another sweep did. */
+    async markZipRemoved(id: number, cutoff: string): Promise<boolean> {
+      const result = await db
+        .updateTable('workorders')
+        .set({ zip_removed_at: nowIso() })
+        .where('id', '=', id)
+        .where('zip_removed_at', 'is', null)
+        .where((eb) => eb.or([eb('zip_rebuilt_at', 'is', null), eb('zip_rebuilt_at', '<', cutoff)]))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+    /** A rebuilt zip is served again, and kept another ARTIFACT_RETENTION from now. */
+    async markZipRebuilt(id: number): Promise<void> {
+      await db
+        .updateTable('workorders')
+        .set({ zip_removed_at: null, zip_rebuilt_at: nowIso() })
+        .where('id', '=', id)
+        .execute();
+    },
     async recordSnapshot(s: WorkorderSnapshot): Promise<boolean> {
       const result = await db
         .updateTable('workorders')
@@ -206,6 +240,7 @@ export function workorderRepository(db: Kysely<Database>) {
           state: s.state,
           codegen_status: s.codegenStatus satisfies CodegenStatus,
           is_archived: s.isArchived ? 1 : 0,
+          archived_date: s.isArchived ? sql<string>`coalesce(archived_date, ${nowIso()})` : null,
           progress_codes: s.progress.codesGenerated,
           progress_batches_completed: s.progress.batchesCompleted,
           progress_batches_total: s.progress.batchesTotal,

@@ -1,4 +1,4 @@
-import { ActivityFailure, CancellationScope, isCancellation } from '@temporalio/workflow';
+import { ActivityFailure, CancellationScope, isCancellation, log, patched } from '@temporalio/workflow';
 import { generateMissingBatches } from './batch-scheduling';
 import type { WorkflowOptions } from './workorder';
 import type { Workorder } from './workorder-state';
@@ -8,6 +8,9 @@ import type { Workorder } from './workorder-state';
  * became of it (generated, canceled or failed: the state says); 'history full' when the next run
  * must go on (continue-as-new).
  */
+/** Patch: once the zip is assembled, its batch parts are deleted (runs before it keep theirs). */
+export const REMOVE_BATCH_PARTS = 'remove-batch-parts';
+
 export async function generateCodes(
   workorder: Workorder,
   options: WorkflowOptions,
@@ -15,6 +18,7 @@ export async function generateCodes(
   const { input } = workorder;
   const generation = new CancellationScope();
   workorder.generation = generation;
+  let generated = false;
   try {
     const batches = await generation.run(() => generateMissingBatches(workorder, options));
     if (batches === 'history full') return 'history full';
@@ -29,7 +33,10 @@ export async function generateCodes(
       ]),
     );
     // A cancel accepted while the zip's result was on its way wins: the zip is removed, not served.
-    if (workorder.snapshot.state !== 'canceled') await workorder.codesGenerated(zip);
+    if (workorder.snapshot.state !== 'canceled') {
+      await workorder.codesGenerated(zip);
+      generated = true;
+    }
   } catch (err) {
     if (isCancellation(err) && workorder.snapshot.state === 'canceled') return 'done';
     if (!(err instanceof ActivityFailure)) throw err;
@@ -37,5 +44,25 @@ export async function generateCodes(
   } finally {
     workorder.generation = undefined;
   }
+  if (generated && patched(REMOVE_BATCH_PARTS)) await removeBatchParts(workorder);
   return 'done';
+}
+
+/**
+ * The zip holds every code now: the batch parts it was assembled from go (docs/operations.md,
+ * Retention). A failure leaves them for the retention sweep and never fails the workorder; a cancel
+ * meanwhile removes them anyway (removeArtifacts).
+ */
+async function removeBatchParts(workorder: Workorder): Promise<void> {
+  const { workorderId } = workorder.input;
+  try {
+    await CancellationScope.nonCancellable(() =>
+      workorder.activities.codegen.removeBatchParts.executeWithOptions({ summary: 'remove batch parts' }, [
+        { workorderId },
+      ]),
+    );
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    log.warn('Batch parts not removed; the retention sweep will', { ...workorder.logAttrs, err });
+  }
 }

@@ -1,1 +1,2 @@
 export { workorderWorkflow } from './workorder';
+export { retentionSweepWorkflow, zipRebuildWorkflow } from './retention';

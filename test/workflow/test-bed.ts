@@ -186,6 +186,9 @@ export class WorkflowTestBed {
         of(snapshot.workorderId).recorded.push(snapshot);
         of(snapshot.workorderId).changed();
       },
+      // Not used by the workorder workflow (the retention workflows are tested on the real stack).
+      sweepRetention: () => Promise.reject(ApplicationFailure.nonRetryable('not in the test bed')),
+      zipRebuilt: () => Promise.reject(ApplicationFailure.nonRetryable('not in the test bed')),
     };
     const codegen: CodegenActivities = {
       generateBatch: ({ workorderId, batchNumber, firstSequence, count }) =>
@@ -202,6 +205,9 @@ export class WorkflowTestBed {
       },
       async removeArtifacts({ workorderId }) {
         of(workorderId).note('removeArtifacts');
+      },
+      async removeBatchParts({ workorderId }) {
+        of(workorderId).note('removeBatchParts');
       },
     };
     const common = {

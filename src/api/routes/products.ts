@@ -85,7 +85,7 @@ export const productRoutes: RouteSpec[] = [
     },
     async handle({ req, res, auth, deps }) {
       const request = await readProductRequest(req);
-      await idempotent(deps.repos, req, res, auth.company.id, async () => {
+      await idempotent(deps, req, res, auth.company.id, async () => {
         const input = await validateProduct(deps.repos, auth.company.id, request, { create: true });
         const uuid = randomUUID();
         const imageKey = input.image ? await storeProductImage(deps.artifacts, uuid, input.image) : null;

@@ -1,6 +1,8 @@
 import type { WorkorderRow } from '../../store/schema';
 import { snapshotFromRow } from '../../store/workorders';
-import { Codegen, type ArtifactRef } from '../../shared/workorder';
+import type { Response } from 'express';
+import { Codegen, type ArtifactRef, type PrinterConfirmation } from '../../shared/workorder';
+import { workorderInput } from '../../workorders/workflow-input';
 import { sendArtifact } from '../artifact-download';
 import { viewerOf } from '../auth';
 import type { ApiDeps } from '../context';
@@ -28,6 +30,35 @@ async function generatedZip(deps: ApiDeps, row: WorkorderRow): Promise<ArtifactR
   return s.zip;
 }
 
+/** Seconds a client waits before asking again for a zip being rebuilt. */
+const REBUILD_RETRY_AFTER_S = 5;
+
+/**
+ * An archived workorder's zip removed by retention: a rebuild is started (or joined) and the client
+ * is told to come back (docs/operations.md, Retention). 202 rather than waiting: a rebuild of a
+ * large order takes minutes, longer than clients and proxies keep a request open.
+ */
+async function rebuilding(deps: ApiDeps, res: Response, row: WorkorderRow): Promise<void> {
+  const company = await deps.repos.companies.byId(row.company_id);
+  if (!company) throw notFound();
+  await deps.gateway.rebuildZip(
+    {
+      workorderId: row.id,
+      quantity: row.quantity,
+      code: workorderInput(row, company, deps.config).code,
+      printer: row.printer_json ? (JSON.parse(row.printer_json) as PrinterConfirmation) : null,
+    },
+    row.company_id,
+  );
+  res
+    .status(202)
+    .set({ 'Retry-After': String(REBUILD_RETRY_AFTER_S), 'Cache-Control': 'no-store' })
+    .json({
+      detail: `The zip was removed after the retention period and is being rebuilt. Retry in ${REBUILD_RETRY_AFTER_S} seconds.`,
+      code: 'rebuilding',
+    });
+}
+
 /** A workorder's codes: its zip (docs/product.md, The download) and its serial numbers. */
 export const workorderCodesRoutes: RouteSpec[] = [
   {
@@ -40,6 +71,7 @@ export const workorderCodesRoutes: RouteSpec[] = [
     produces: 'application/zip',
     responses: {
       200: 'The zip (Range, HEAD, ETag).',
+      202: 'The zip was removed after ARTIFACT_RETENTION and is being rebuilt, byte-identical: retry after Retry-After seconds.',
       206: 'A range of it.',
       302: 'Redirected to a presigned URL of the artifact store (when configured).',
       304: 'Not modified.',
@@ -54,6 +86,7 @@ export const workorderCodesRoutes: RouteSpec[] = [
         : await deps.repos.workorders.byId(id);
       if (!row) throw notFound();
       const zip = await generatedZip(deps, row);
+      if (row.zip_removed_at !== null) return rebuilding(deps, res, row);
       const fileName = `workorder-${row.id}.zip`;
       await sendArtifact(req, res, deps.artifacts, {
         key: zip.key,

@@ -90,7 +90,7 @@ export const workorderCreateRoutes: RouteSpec[] = [
     body: createFromTemplateBody,
     responses: { 201: 'Created; Location names it.', ...CREATE_RESPONSES },
     async handle({ req, res, auth, deps }) {
-      await idempotent(deps.repos, req, res, auth.company.id, async () => {
+      await idempotent(deps, req, res, auth.company.id, async () => {
         const body = parseBody(createFromTemplateBody, req.body);
         const row = await createFromTemplate(deps, auth.company, {
           templateId: body.template,
@@ -117,7 +117,7 @@ export const workorderCreateRoutes: RouteSpec[] = [
     body: createSidBody,
     responses: { 201: 'Created.', ...CREATE_RESPONSES },
     async handle({ req, res, auth, deps }) {
-      await idempotent(deps.repos, req, res, auth.company.id, async () => {
+      await idempotent(deps, req, res, auth.company.id, async () => {
         const body = parseBody(createSidBody, req.body);
         const row = await createSid(deps, auth.company, {
           reference: body.reference,
