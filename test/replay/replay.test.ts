@@ -1,8 +1,10 @@
 /**
  * Replays saved histories of real runs against today's workflow code: a change that would break
  * workflows already running in production (non-determinism) fails here. `*-v1.json` were recorded
- * before the `queued-batches` patch (one activity and one progress record per batch); the others
- * are re-recorded with RECORD_HISTORIES=1 by the integration tests that make them.
+ * before the `queued-batches` patch (one activity and one progress record per batch);
+ * `sid-complete-v2.json` before the `remove-batch-parts` patch (batch parts kept after the zip);
+ * the others are re-recorded with RECORD_HISTORIES=1 by the integration tests that make them
+ * (`sid-complete.json` holds the remove-batch-parts path).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,6 +20,7 @@ test('the replay fixtures are there', () => {
     expect(fixtures).toContain(`${name}.json`);
     expect(fixtures).toContain(`${name}-v1.json`);
   }
+  expect(fixtures).toContain('sid-complete-v2.json');
 });
 
 test.each(fixtures)('%s replays without non-determinism', async (file) => {
