@@ -45,6 +45,9 @@ test('SID: new, generating, completed with its zip; archive closes the workflow'
   expect(archived).toMatchObject({ state: 'completed', isArchived: true });
   expect(await handle.result()).toEqual(archived);
   expect(fakes.last).toEqual(archived);
+  // Once the zip holds the codes, the batch parts go, once (the remove-batch-parts patch).
+  expect(fakes.log.filter((l) => l === 'removeBatchParts')).toEqual(['removeBatchParts']);
+  expect(fakes.log.indexOf('removeBatchParts')).toBeGreaterThan(fakes.log.indexOf('assembleZip 1,2,3'));
 });
 
 test('SID without images: consecutive batches go five to a generateBatches activity', async () => {
@@ -95,6 +98,8 @@ test('SSC canceled before confirmation: partial files removed and the partner to
   expect(canceled).toMatchObject({ state: 'canceled', cancelReason: 'Artwork changed' });
   await fakes.until(() => fakes.emails.some((e) => e.kind === 'canceled'));
   expect(fakes.log).toContain('removeArtifacts');
+  // On cancel everything under the workorder goes, batch parts included, in one removeArtifacts.
+  expect(fakes.log).not.toContain('removeBatchParts');
   expect(fakes.emails).toEqual([{ kind: 'created' }, { kind: 'canceled', reason: 'Artwork changed' }]);
   await handle.executeUpdate(messages.archiveUpdate, { args: [] });
   expect(await handle.result()).toMatchObject({
