@@ -141,6 +141,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration: ${problems}`);
   }
   const e = parsed.data;
+  if (durationMs(e.RETENTION_SWEEP_EVERY) < 1000) {
+    throw new ConfigError('Invalid configuration: RETENTION_SWEEP_EVERY: at least 1 second');
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     dataDir,

@@ -19,6 +19,7 @@ import {
   connectNative,
   describeSecurity,
   temporalConnectionSettings,
+  type TemporalConnectionSettings,
 } from './temporal-connection';
 import { GENERATOR } from './version';
 
@@ -27,6 +28,33 @@ function workflowSource(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath
   const bundle = path.resolve(__dirname, '../workflow-bundle.js');
   if (fs.existsSync(bundle)) return { workflowBundle: { codePath: bundle } };
   return { workflowsPath: require.resolve('./workflows') };
+}
+
+/**
+ * The retention sweep's Temporal Schedule, created or updated at every start. A refusal (a namespace
+ * where this identity may not manage schedules) is logged as an error, not fatal: the workers still
+ * serve workorders, and an operator can create the schedule (docs/operations.md, Retention).
+ */
+async function scheduleRetention(
+  config: Config,
+  temporal: TemporalConnectionSettings,
+  logger: Logger,
+): Promise<void> {
+  try {
+    const client = await connectClient(temporal);
+    try {
+      const scheduleId = await ensureRetentionSchedule(client, {
+        namespace: config.temporal.namespace,
+        taskQueue: config.temporal.taskQueue,
+        everyMs: config.retentionSweepEveryMs,
+      });
+      lifecycle(logger).info({ scheduleId }, `worker: retention sweep scheduled (${scheduleId})`);
+    } finally {
+      await client.close();
+    }
+  } catch (err) {
+    logger.error({ err }, 'worker: the retention sweep schedule could not be created or updated');
+  }
 }
 
 /** `sdkMetricsUrl`: the SDK's Prometheus exporter installed by installWorkerRuntime, if any. */
@@ -74,17 +102,7 @@ export async function runWorker(
   const artifacts = await createArtifactStore(config.artifactStore);
   const connection = await connectNative(temporal);
   try {
-    const client = await connectClient(temporal);
-    try {
-      const scheduleId = await ensureRetentionSchedule(client, {
-        namespace: config.temporal.namespace,
-        taskQueue: config.temporal.taskQueue,
-        everyMs: config.retentionSweepEveryMs,
-      });
-      lifecycle(logger).info({ scheduleId }, `worker: retention sweep scheduled (${scheduleId})`);
-    } finally {
-      await client.close();
-    }
+    await scheduleRetention(config, temporal, logger);
     const orchestration = await Worker.create({
       connection,
       namespace: config.temporal.namespace,

@@ -3,6 +3,9 @@ import type { CodegenActivities, OrchestrationActivities, RetentionSweepResult }
 import type { ZipRebuildInput } from '../shared/retention';
 import { batchBounds, batchCount, type BatchRef } from '../shared/workorder';
 
+/** Batches per generateBatches activity for orders without images (as in batch-scheduling.ts). */
+const CSV_BATCHES_PER_ACTIVITY = 5;
+
 const orchestration = proxyActivities<OrchestrationActivities>({
   startToCloseTimeout: '10 minutes',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumAttempts: 5 },
@@ -39,23 +42,28 @@ export async function zipRebuildWorkflow(input: ZipRebuildInput): Promise<void> 
     retry: { initialInterval: '500 milliseconds', maximumInterval: '10 seconds', maximumAttempts: 10 },
   });
   const { workorderId, code, printer } = input;
+  // As the workorder's own generation: one batch an activity with images; without, runs of five
+  // batches an activity and twice the window (history stays small at millions of codes).
+  const total = batchCount(input.quantity);
+  const perActivity = code.withImages ? 1 : CSV_BATCHES_PER_ACTIVITY;
+  const window = Math.max(1, input.batchWindow) * (code.withImages ? 1 : 2);
+  const groups: number[][] = [];
+  for (let n = 1; n <= total; n += perActivity) {
+    groups.push(Array.from({ length: Math.min(perActivity, total - n + 1) }, (_, i) => n + i));
+  }
   const batches: BatchRef[] = [];
-  const numbers = Array.from({ length: batchCount(input.quantity) }, (_, i) => i + 1);
-  for (let i = 0; i < numbers.length; i += Math.max(1, input.batchWindow)) {
-    const window = numbers.slice(i, i + Math.max(1, input.batchWindow));
-    batches.push(
-      ...(await Promise.all(
-        window.map((batchNumber) =>
-          codegen.generateBatch({
-            workorderId,
-            batchNumber,
-            ...batchBounds(input.quantity, batchNumber),
-            code,
-            printer,
-          }),
-        ),
-      )),
+  for (let i = 0; i < groups.length; i += window) {
+    const results = await Promise.all(
+      groups.slice(i, i + window).map((group) =>
+        codegen.generateBatches({
+          workorderId,
+          batches: group.map((batchNumber) => ({ batchNumber, ...batchBounds(input.quantity, batchNumber) })),
+          code,
+          printer,
+        }),
+      ),
     );
+    batches.push(...results.flat());
   }
   const zip = await codegen.assembleZip({ workorderId, code, printer, batches });
   await codegen.removeBatchParts({ workorderId });

@@ -160,4 +160,30 @@ describe('artifacts', () => {
     const serials = await brand.client.bytes(`/api/v2/workorders/${workorder.id}/serial-numbers/`);
     expect(serials.status).toBe(200);
   });
+
+  test('an order without images (120,000 codes, batches five to an activity) rebuilds byte-identical too', async () => {
+    const created = await brand.client.post<Workorder>(CREATE, {
+      template: templateId,
+      quantity: 120_000,
+      reference: 'RETAINED-CSV',
+    });
+    expect(created.status).toBe(201);
+    const large = await brand.client.waitFor(created.body.id, (w) => w.state === 'completed', 180_000);
+    const url = `/api/v2/workorders/${large.id}/download/`;
+    const original = await brand.client.bytes(url);
+    expect(original.status).toBe(200);
+    expect((await brand.client.post(`/api/v2/workorders/${large.id}/archive/`)).status).toBe(200);
+    await eventually('the sweep removes the zip', async () => (await row(large.id)).zip_removed_at !== null);
+    expect((await brand.client.get(url)).status).toBe(202);
+    let rebuilt: { status: number; data: Buffer } | undefined;
+    await eventually(
+      'the rebuilt zip is served',
+      async () => {
+        rebuilt = await brand.client.bytes(url);
+        return rebuilt.status === 200;
+      },
+      180_000,
+    );
+    expect(rebuilt!.data.equals(original.data)).toBe(true);
+  });
 });
