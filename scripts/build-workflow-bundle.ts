@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { WORKFLOW_TRACING_MODULE } from '../src/observability/tracing';
 
 // This file runs as dist/scripts/build-workflow-bundle.js, next to the compiled dist/src.
 const workflowsPath = path.resolve(process.argv[2] ?? path.resolve(__dirname, '../src/workflows/index.js'));
@@ -17,7 +18,12 @@ async function main(): Promise<void> {
   }
   const started = Date.now();
   // WARN hides webpack's module listing on success; errors and problem modules still print.
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+  // The tracing interceptors go in always: with tracing off their spans end in a sink that drops them.
+  const { code } = await bundleWorkflowCode({
+    workflowsPath,
+    workflowInterceptorModules: [WORKFLOW_TRACING_MODULE],
+    logger: new DefaultLogger('WARN'),
+  });
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   fs.writeFileSync(outFile, code);
   const kib = Math.round(Buffer.byteLength(code) / 1024);

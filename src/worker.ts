@@ -1,3 +1,4 @@
+import './observability/tracing-worker';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Duration } from '@temporalio/common';
@@ -22,12 +23,23 @@ import {
   type TemporalConnectionSettings,
 } from './temporal-connection';
 import { GENERATOR } from './version';
+import {
+  activityTracingInterceptors,
+  currentTracing,
+  workflowTracingSinks,
+  WORKFLOW_TRACING_MODULE,
+} from './observability/tracing';
 
-/** Production workers load the prebuilt bundle; from sources, the workflows are bundled at start. */
-function workflowSource(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+/**
+ * Production workers load the prebuilt bundle (the tracing interceptors bundled in); from sources,
+ * the workflows and those interceptors are bundled at start.
+ */
+function workflowSource(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> & {
+  workflowModules: string[];
+} {
   const bundle = path.resolve(__dirname, '../workflow-bundle.js');
-  if (fs.existsSync(bundle)) return { workflowBundle: { codePath: bundle } };
-  return { workflowsPath: require.resolve('./workflows') };
+  if (fs.existsSync(bundle)) return { workflowBundle: { codePath: bundle }, workflowModules: [] };
+  return { workflowsPath: require.resolve('./workflows'), workflowModules: [WORKFLOW_TRACING_MODULE] };
 }
 
 /**
@@ -103,11 +115,12 @@ export async function runWorker(
   const connection = await connectNative(temporal);
   try {
     await scheduleRetention(config, temporal, logger);
+    const { workflowModules, ...source } = workflowSource();
     const orchestration = await Worker.create({
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      ...workflowSource(),
+      ...source,
       activities: createOrchestrationActivities({
         repos,
         mailer,
@@ -116,7 +129,11 @@ export async function runWorker(
         idempotencyTtlMs: config.idempotencyTtlMs,
         artifactRetentionMs: config.artifactRetentionMs,
       }),
-      interceptors: { activity: [metrics.activityInterceptors] },
+      interceptors: {
+        activity: [metrics.activityInterceptors, activityTracingInterceptors],
+        workflowModules,
+      },
+      sinks: workflowTracingSinks(),
       shutdownGraceTime: config.workerShutdownGrace as Duration,
     });
     health.track(config.temporal.taskQueue, orchestration);
@@ -136,7 +153,7 @@ export async function runWorker(
       // not all go to one company's orders (sixteen workorders' windows; a waiting image batch
       // holds only its rows). Past them, Temporal's fairness picks the next task by company.
       maxConcurrentActivityTaskExecutions: Math.max(2, config.batchWindow) * 16,
-      interceptors: { activity: [metrics.activityInterceptors] },
+      interceptors: { activity: [metrics.activityInterceptors, activityTracingInterceptors] },
       shutdownGraceTime: config.workerShutdownGrace as Duration,
     });
     health.track(config.temporal.codegenTaskQueue, codegen);
@@ -155,6 +172,7 @@ export async function runWorker(
     mailer.close();
     await store.close();
     await endpoints?.close();
+    await currentTracing().shutdown();
   }
   lifecycle(logger).info('worker: stopped');
 }

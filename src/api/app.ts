@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { accessLog } from '../observability/access-log';
+import { annotateRequestSpan } from '../observability/tracing';
 import { createLogger, type Logger } from '../observability/logger';
 import { createApiMetrics, routeBase, type ApiMetrics } from '../observability/metrics';
 import { readToken } from './auth';
@@ -41,6 +42,7 @@ function requestId(req: Request, res: Response, next: NextFunction) {
   const given = req.headers['x-request-id'];
   req.requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
   res.setHeader('X-Request-Id', req.requestId);
+  annotateRequestSpan(req.requestId);
   next();
 }
 

@@ -1,4 +1,5 @@
 import type { Request, Response, Router } from 'express';
+import { nameRequestSpan } from '../observability/tracing';
 import { authorized, holdsSignedLink, type Auth } from './auth';
 import { ApiError, forbidden } from './errors';
 import type { RouteCall, RouteSpec } from './route';
@@ -22,7 +23,10 @@ export function mountRoutes(
   for (const [path, specs] of byPath) {
     const route = router.route(path.slice(mountPath.length));
     for (const spec of specs) {
-      route[spec.method]((req: Request, res: Response) => handle(spec, { req, res, ...context }));
+      route[spec.method]((req: Request, res: Response) => {
+        nameRequestSpan(req.method, spec.path);
+        return handle(spec, { req, res, ...context });
+      });
     }
     if (specs.some((spec) => spec.otherMethods === undefined)) route.all(methodNotAllowed);
   }

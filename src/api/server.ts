@@ -1,8 +1,10 @@
+import '../observability/tracing-api';
 import type { Server } from 'node:http';
 import { CodePermutation } from '../codes/permutation';
 import { loadConfig, resolveSecrets, type Config } from '../config';
 import { createLogger, lifecycle, type Logger } from '../observability/logger';
 import { createApiMetrics } from '../observability/metrics';
+import { currentTracing } from '../observability/tracing';
 import { workorderCounter } from '../observability/workorder-totals';
 import { createArtifactStore } from '../storage';
 import { openStore, repositories } from '../store';
@@ -81,6 +83,7 @@ export async function startApi(
       clearTimeout(force);
       await gateway.close();
       await store.close();
+      await currentTracing().shutdown();
     },
   };
 }

@@ -23,6 +23,7 @@ import {
   type WorkorderInput,
   type WorkorderSnapshot,
 } from '../shared/workorder';
+import { clientTracingInterceptors } from '../observability/tracing';
 import { lazyClient, type TemporalConnectionSettings } from '../temporal-connection';
 import { InvalidState, WorkflowIdReused, WorkflowUnavailable } from '../workorders/errors';
 
@@ -56,7 +57,11 @@ export function isUnavailable(err: unknown): boolean {
  */
 export function createWorkflowGateway(opts: WorkflowGatewayOptions) {
   const connection = lazyClient(opts.temporal);
-  const client = new Client({ connection, namespace: opts.temporal.namespace });
+  const client = new Client({
+    connection,
+    namespace: opts.temporal.namespace,
+    interceptors: clientTracingInterceptors(),
+  });
   const within = <T>(ms: number, fn: () => Promise<T>) => connection.withDeadline(Date.now() + ms, fn);
   const handleOf = (workflowId: string): WorkflowHandle => client.workflow.getHandle(workflowId);
 

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from './logger';
+import { activeTraceId } from './tracing';
 
 /**
  * One JSON line per request, written when the response has been sent. The path is logged without
@@ -8,6 +9,8 @@ import type { Logger } from './logger';
 export function accessLog(logger: Logger) {
   return (req: Request, res: Response, next: NextFunction) => {
     const started = process.hrtime.bigint();
+    // Read now: the request's span has ended by the time the answer is written.
+    const traceId = activeTraceId();
     const write = (aborted: boolean) => {
       logger.info(
         {
@@ -17,6 +20,7 @@ export function accessLog(logger: Logger) {
           status: res.statusCode,
           duration_ms: Math.round(Number(process.hrtime.bigint() - started) / 1e3) / 1e3,
           company_id: req.auth?.company.id ?? null,
+          ...(traceId ? { trace_id: traceId } : {}),
           ...(aborted ? { aborted: true } : {}),
         },
         'request',
