@@ -61,6 +61,16 @@ export const partnerRightsSchema = named(
   'What the printing partner may do with the brand’s workorders, while they are partners.',
 );
 
+/**
+ * A Scantrust field this service always answers null. Described as a nullable string, not as
+ * `null`: openapi-fetch's types leave out a field whose only type is null.
+ */
+export const alwaysNull = () =>
+  z
+    .string()
+    .nullable()
+    .meta({ description: 'Always null here (a Scantrust field this service does not fill).' });
+
 export const codeLayoutSchema = z.enum(['qr', 'sg-inside', 'sg-outside']);
 export const workorderTypeSchema = z.enum(['SID', 'SSC']);
 
@@ -85,11 +95,11 @@ export const templateSchema = named(
     description: z.string(),
     company: idField(),
     type: workorderTypeSchema,
-    custom_layout: z.null(),
-    substrate: z.null(),
+    custom_layout: alwaysNull(),
+    substrate: alwaysNull(),
     substrate_name: z.string(),
     printing_partner: idField().nullable(),
-    image: z.null(),
+    image: alwaysNull(),
     code_layout: codeLayoutSchema,
     use_serial_number: z.boolean(),
     is_hybrid: z.boolean(),
@@ -138,7 +148,7 @@ export const productSchema = named(
     code_count: countField().optional(),
     active_code_count: countField().optional(),
     blacklisted_code_count: countField().optional(),
-    campaign: z.null(),
+    campaign: alwaysNull(),
   }),
   'A product; the code counts are left out where it is embedded in a workorder.',
 );
@@ -182,11 +192,11 @@ export const workorderSchema = named(
     printed_date: timestampField().nullable(),
     has_secure_workflow: z.boolean(),
     static_impositions: z.literal(0),
-    designer: z.null(),
+    designer: alwaysNull(),
     external_id: z.string(),
     is_fingerprint_trained: z.boolean(),
     template: idField().nullable(),
-    template_image: z.null(),
+    template_image: alwaysNull(),
     is_hybrid: z.boolean(),
     is_static_print: z.boolean(),
     is_fp_serialized: z.boolean(),

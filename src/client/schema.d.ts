@@ -653,11 +653,14 @@ export interface components {
             company: number;
             /** @enum {string} */
             type: "SID" | "SSC";
-            custom_layout: null;
-            substrate: null;
+            /** @description Always null here (a Scantrust field this service does not fill). */
+            custom_layout: string | null;
+            /** @description Always null here (a Scantrust field this service does not fill). */
+            substrate: string | null;
             substrate_name: string;
             printing_partner: number | null;
-            image: null;
+            /** @description Always null here (a Scantrust field this service does not fill). */
+            image: string | null;
             /** @enum {string} */
             code_layout: "qr" | "sg-inside" | "sg-outside";
             use_serial_number: boolean;
@@ -702,7 +705,8 @@ export interface components {
             code_count?: number;
             active_code_count?: number;
             blacklisted_code_count?: number;
-            campaign: null;
+            /** @description Always null here (a Scantrust field this service does not fill). */
+            campaign: string | null;
         };
         Workorder: {
             id: number;
@@ -749,11 +753,13 @@ export interface components {
             has_secure_workflow: boolean;
             /** @constant */
             static_impositions: 0;
-            designer: null;
+            /** @description Always null here (a Scantrust field this service does not fill). */
+            designer: string | null;
             external_id: string;
             is_fingerprint_trained: boolean;
             template: number | null;
-            template_image: null;
+            /** @description Always null here (a Scantrust field this service does not fill). */
+            template_image: string | null;
             is_hybrid: boolean;
             is_static_print: boolean;
             is_fp_serialized: boolean;
