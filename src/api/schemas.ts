@@ -7,11 +7,13 @@ import { PARTNER_RIGHTS } from '../store/partnerships';
  * so the JSON and its description cannot drift. A schema a route answers with is named here, by
  * `named`, and becomes `#/components/schemas/<name>`.
  */
-export const apiSchemas = z.registry<{ id: string; description?: string }>();
+export const apiSchemas = z.registry<{ id: string }>();
 
 /** Registers `schema` as the component `id` (described by `description`) and returns it. */
 export function named<T extends z.ZodType>(id: string, schema: T, description?: string): T {
-  apiSchemas.add(schema, description === undefined ? { id } : { id, description });
+  apiSchemas.add(schema, { id });
+  // z.toJSONSchema reads descriptions from the global registry.
+  if (description !== undefined) z.globalRegistry.add(schema, { description });
   return schema;
 }
 

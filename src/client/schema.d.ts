@@ -623,11 +623,13 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A refusal: a message, and a stable `code` where a client may act on it (e.g. `invalid_state`, `throttled`). */
         Error: {
             detail: string;
             code?: string;
             request_id?: string;
         };
+        /** @description Messages keyed by field (`extended_ids` keyed by index); `non_field_errors` for the rest; or `detail` for malformed JSON. */
         FieldErrors: {
             [key: string]: string[] | {
                 [key: string]: string[];
@@ -645,6 +647,7 @@ export interface components {
             website: string;
             creation_date: string;
         };
+        /** @description What the printing partner may do with the brand’s workorders, while they are partners. */
         PartnerPermissions: ("see" | "confirm" | "download")[];
         Template: {
             id: number;
@@ -684,6 +687,7 @@ export interface components {
             name: string;
             image: string | null;
         };
+        /** @description A product; the code counts are left out where it is embedded in a workorder. */
         Product: {
             id: number;
             uuid: string;
@@ -708,6 +712,7 @@ export interface components {
             /** @description Always null here (a Scantrust field this service does not fill). */
             campaign: string | null;
         };
+        /** @description The workorder object (docs/product.md, The workorder object). */
         Workorder: {
             id: number;
             company: components["schemas"]["Company"] | null;
@@ -806,9 +811,11 @@ export interface components {
         CodeStatusChange: {
             changed: number;
         };
+        /** @description One result per ID, in order: the code, or the body of its 400 (`extended_id` messages) or 404. */
         CodeVerifyResults: {
             results: (components["schemas"]["Code"] | components["schemas"]["FieldErrors"] | components["schemas"]["Error"])[];
         };
+        /** @description This document. */
         OpenApiDocument: {
             [key: string]: unknown;
         };
@@ -825,6 +832,7 @@ export interface components {
             /** @constant */
             status: "ok";
         };
+        /** @description Whether each dependency answered within its deadline. */
         Readiness: {
             database: boolean;
             temporal: boolean;

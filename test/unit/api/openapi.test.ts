@@ -194,5 +194,7 @@ describe('the API reference', () => {
     expect(Object.keys(doc.components.schemas)).toEqual(
       expect.arrayContaining(['Workorder', 'WorkorderPage', 'Product', 'Code', 'Partnership', 'Me']),
     );
+    const workorder = doc.components.schemas.Workorder as { description?: string };
+    expect(workorder.description).toMatch(/The workorder object/);
   });
 });
