@@ -1,34 +1,29 @@
 /**
  * Writes the OpenAPI document to dist/openapi.json (what `npm run lint:openapi` lints) and
- * regenerates the client types from it (src/client/schema.d.ts, committed; the portal and
- * brand systems' TypeScript use them with openapi-fetch). `--check` changes nothing and fails
- * when the committed types are not those of the document.
+ * regenerates the client types from it with openapi-typescript (src/client/schema.d.ts, committed;
+ * the portal and brand systems' TypeScript use them with openapi-fetch). The generator runs as its
+ * CLI: it is an ES module, which `require` loads only on newer Node versions.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CLIENT_TYPES_PATH, clientTypes, serviceDocument } from './lib/openapi-types';
+import { openApiDocument } from '../src/api/openapi';
+import { ROUTES } from '../src/api/route-table';
 
 const ROOT = path.resolve(__dirname, '../..');
+const DIST = path.join(ROOT, 'dist');
 
-async function main(): Promise<void> {
-  const doc = serviceDocument();
-  const types = await clientTypes(doc);
-  const typesPath = path.join(ROOT, CLIENT_TYPES_PATH);
-  const current = fs.existsSync(typesPath) ? fs.readFileSync(typesPath, 'utf8') : '';
-  if (process.argv.includes('--check')) {
-    if (current !== types) {
-      console.error(`${CLIENT_TYPES_PATH} is not generated from the current document: run npm run build`);
-      process.exit(1);
-    }
-    return;
-  }
-  fs.mkdirSync(path.join(ROOT, 'dist'), { recursive: true });
-  fs.writeFileSync(path.join(ROOT, 'dist/openapi.json'), `${JSON.stringify(doc, null, 2)}\n`);
-  if (current !== types) fs.writeFileSync(typesPath, types);
-  console.log(`openapi: wrote dist/openapi.json and ${CLIENT_TYPES_PATH}`);
+function main(): void {
+  fs.mkdirSync(DIST, { recursive: true });
+  const doc = openApiDocument(ROUTES, 'http://localhost:8080');
+  fs.writeFileSync(path.join(DIST, 'openapi.json'), `${JSON.stringify(doc, null, 2)}\n`);
+  const cli = path.join(ROOT, 'node_modules/openapi-typescript/bin/cli.js');
+  // From dist/, so the CLI does not take the project's redocly.yaml (lint rules) as its config.
+  execFileSync(process.execPath, [cli, 'openapi.json', '-o', path.join(ROOT, 'src/client/schema.d.ts')], {
+    cwd: DIST,
+    stdio: 'pipe',
+  });
+  console.log('openapi: wrote dist/openapi.json and src/client/schema.d.ts');
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+main();
