@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { isValidExtendedId, symbolValue } from '../codes/alphabet';
 import { indicesFromExtendedIds } from '../codes/extended-id';
 import { codeUrl } from '../codes/rows';
@@ -8,6 +9,7 @@ import type { WorkorderRow } from '../store/schema';
 import { BATCH_SIZE } from '../shared/workorder';
 import type { Auth } from './auth';
 import type { ApiDeps } from './context';
+import { idField, named } from './schemas';
 
 export const MALFORMED_ID = 'Not a valid extended ID.';
 export const INVALID_CHECK = 'Invalid check character.';
@@ -32,6 +34,26 @@ export interface LocatedCode {
   workorder: WorkorderRow;
   sequence: number;
 }
+
+/** A code as the API answers it (docs/product.md, Code status). */
+export const codeSchema = named(
+  'Code',
+  z.object({
+    extended_id: z.string(),
+    url: z.string(),
+    workorder: z.object({ id: idField(), reference: z.string() }),
+    sequence_number: idField(),
+    batch_number: idField(),
+    batch_sequence_number: idField(),
+    serial_number: z.string().nullable(),
+    product: z.object({ id: idField(), sku: z.string() }).nullable(),
+    activation_status: z
+      .union([z.literal(0), z.literal(1), z.literal(2)])
+      .meta({ description: '0 inactive, 1 active, 2 blacklisted.' }),
+  }),
+);
+
+export type CodeJson = z.infer<typeof codeSchema>;
 
 /** One lookup's answer: the code, or the status and body of its refusal. */
 export type Lookup = LocatedCode | { status: 400 | 404; body: Record<string, unknown> };
@@ -79,7 +101,7 @@ export async function locateCodes(
 export async function codeAnswers(
   deps: ApiDeps,
   lookups: readonly Lookup[],
-): Promise<Array<Record<string, unknown>>> {
+): Promise<Array<CodeJson | Record<string, unknown>>> {
   const located = lookups.filter((l): l is LocatedCode => 'workorder' in l);
   const workorders = new Map(located.map((l) => [l.workorder.id, l.workorder]));
   const productIds = [

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { GENERATOR } from '../version';
 import { pathParameterSchema, type RouteSpec } from './route';
+import { apiSchemas, errorSchema, fieldErrorsSchema } from './schemas';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -32,23 +33,54 @@ function pathParameters(path: string): JsonSchema[] {
   }));
 }
 
+/** `#/components/schemas/<name>` of a response schema; every JSON answer is a named component. */
+function componentRef(route: RouteSpec, status: string, schema: z.ZodType): JsonSchema {
+  const id = apiSchemas.get(schema)?.id;
+  if (!id)
+    throw new Error(`${route.method} ${route.path} ${status}: the response schema is not named (schemas.ts)`);
+  return { $ref: `#/components/schemas/${id}` };
+}
+
+/** Refusals any route may give besides its own (405, 413, 415, a malformed body...). */
+const OTHER_REFUSALS = {
+  description: 'Another refusal (a wrong method, media type or size, a malformed body); the body says why.',
+  content: {
+    'application/json': {
+      schema: {
+        anyOf: [{ $ref: '#/components/schemas/Error' }, { $ref: '#/components/schemas/FieldErrors' }],
+      },
+    },
+  },
+};
+
 function responses(route: RouteSpec): JsonSchema {
-  return Object.fromEntries(
+  const documented = Object.fromEntries(
     Object.entries(route.responses).map(([status, response]) => {
       const code = Number(status);
       const description = typeof response === 'string' ? response : response.description;
-      if (code === 204 || code === 304) return [status, { description }];
-      if (code < 300 && route.produces) return [status, { description, content: { [route.produces]: {} } }];
-      const schema =
-        typeof response !== 'string'
-          ? jsonSchema(response.schema, 'output')
-          : code === 400
-            ? { $ref: '#/components/schemas/FieldErrors' }
-            : code >= 300
-              ? { $ref: '#/components/schemas/Error' }
-              : { type: 'object' };
+      if (code === 204 || code === 304 || code === 302) return [status, { description }];
+      let schema: JsonSchema;
+      if (typeof response !== 'string') schema = componentRef(route, status, response.schema);
+      else if (code < 300 && route.produces)
+        return [status, { description, content: { [route.produces]: {} } }];
+      else if (code === 400) schema = componentRef(route, status, fieldErrorsSchema);
+      else if (code >= 300) schema = componentRef(route, status, errorSchema);
+      else throw new Error(`${route.method} ${route.path} ${status}: a JSON success needs its schema`);
       return [status, { description, content: { 'application/json': { schema } } }];
     }),
+  );
+  return { ...documented, default: OTHER_REFUSALS };
+}
+
+/** The named response schemas as OpenAPI components, referring to each other by `$ref`. */
+function componentSchemas(): Record<string, JsonSchema> {
+  const { schemas } = z.toJSONSchema(apiSchemas, {
+    io: 'output',
+    unrepresentable: 'any',
+    uri: (id) => `#/components/schemas/${id}`,
+  }) as { schemas: Record<string, JsonSchema> };
+  return Object.fromEntries(
+    Object.entries(schemas).map(([id, { $schema: _schema, $id: _id, ...schema }]) => [id, schema]),
   );
 }
 
@@ -117,19 +149,7 @@ export function openApiDocument(routes: RouteSpec[], publicUrl: string): JsonSch
           description: 'From `codegen_file`.',
         },
       },
-      schemas: {
-        Error: {
-          type: 'object',
-          properties: { detail: { type: 'string' }, code: { type: 'string' } },
-          required: ['detail'],
-        },
-        FieldErrors: {
-          type: 'object',
-          description:
-            'Messages keyed by field; `non_field_errors` for the rest; or `detail` for malformed JSON.',
-          additionalProperties: { type: 'array', items: { type: 'string' } },
-        },
-      },
+      schemas: componentSchemas(),
     },
   };
 }

@@ -2,13 +2,16 @@ import type { BrandRow, CompanyRow, ProductRow, WorkorderRow } from '../store/sc
 import { NO_CODES, type CodeCounts } from '../store/products';
 import type { ApiDeps } from './context';
 import { productImageUrl } from './product-image';
+import type { BrandJson, BrandRefJson, ProductJson } from './schemas';
 
-export function brandJson(b: BrandRow) {
+export type { ProductJson };
+
+export function brandJson(b: BrandRow): BrandJson {
   return { id: b.id, name: b.name, image: b.image, creation_date: b.creation_date };
 }
 
 /** The brand inside a product or workorder: the seed's `{id, name, image}`. */
-export function brandRefJson(b: BrandRow | undefined) {
+export function brandRefJson(b: BrandRow | undefined): BrandRefJson | null {
   return b ? { id: b.id, name: b.name, image: b.image } : null;
 }
 
@@ -19,7 +22,7 @@ export function productJson(
   company: CompanyRow | undefined,
   publicUrl: string,
   counts?: CodeCounts,
-) {
+): ProductJson {
   return {
     id: p.id,
     uuid: p.uuid,
@@ -42,7 +45,6 @@ export function productJson(
     campaign: null,
   };
 }
-export type ProductJson = ReturnType<typeof productJson>;
 
 /** Products with their brand, company and code counts, in one query per kind. */
 export async function renderProducts(deps: ApiDeps, rows: ProductRow[]): Promise<ProductJson[]> {
@@ -70,7 +72,7 @@ export async function renderProduct(deps: ApiDeps, row: ProductRow): Promise<Pro
 /** The products and brands that workorders name, already shaped for the workorder object. */
 export interface WorkorderCatalog {
   products: Map<number, ProductJson>;
-  brands: Map<number, ReturnType<typeof brandRefJson>>;
+  brands: Map<number, BrandRefJson | null>;
 }
 
 export async function workorderCatalog(deps: ApiDeps, rows: WorkorderRow[]): Promise<WorkorderCatalog> {

@@ -18,7 +18,11 @@ export interface RouteCall<Caller> {
 
 type Handler<Caller> = (call: RouteCall<Caller>) => Promise<void> | void;
 
-/** A documented answer; a schema, when given, is the body's (JSON) schema in the API reference. */
+/**
+ * A documented answer. A JSON success names its body's schema (registered by `named()` of
+ * schemas.ts, a component of the API reference); a refusal without one is `Error`, or `FieldErrors`
+ * for a 400; a non-JSON success is `produces`.
+ */
 export type RouteResponse = string | { description: string; schema: z.ZodType };
 
 interface RouteBase {

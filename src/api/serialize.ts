@@ -4,8 +4,9 @@ import type { CompanyRow, TemplateRow, WorkorderRow } from '../store/schema';
 import { Codegen, type WorkorderSnapshot } from '../shared/workorder';
 import type { LinkSigner } from './links';
 import type { WorkorderCatalog } from './product-json';
+import type { CompanyJson, TemplateJson, WorkorderJson } from './schemas';
 
-export function companyJson(c: CompanyRow) {
+export function companyJson(c: CompanyRow): CompanyJson {
   return {
     id: c.id,
     uuid: c.uuid,
@@ -20,7 +21,7 @@ export function companyJson(c: CompanyRow) {
 }
 
 /** `partner_permissions`: what the template's partner may do, while the brand and it are partners. */
-export function templateJson(t: TemplateRow, rights: PartnerRights) {
+export function templateJson(t: TemplateRow, rights: PartnerRights): TemplateJson {
   return {
     id: t.id,
     name: t.name,
@@ -64,11 +65,11 @@ export function workorderJson(
   links: LinkSigner,
   rights: PartnerRights,
   catalog?: WorkorderCatalog,
-) {
+): WorkorderJson {
   const company = companies.get(row.company_id);
   const partner = row.printing_partner_id ? companies.get(row.printing_partner_id) : undefined;
   const downloadable = s.zip !== null && s.codegenStatus === Codegen.completed && s.state !== 'canceled';
-  const data = {
+  const data: WorkorderJson['data'] = {
     remarks: row.remarks,
     static_unique_codes_quantity: 0,
     activate_on_complete: row.activate_on_complete === 1,

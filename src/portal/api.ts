@@ -1,77 +1,18 @@
-/** The portal's only way to the service: same-origin fetches with `Authorization: UAT <token>`. */
+/**
+ * The portal's only way to the service: same-origin fetches with `Authorization: UAT <token>`,
+ * through openapi-fetch typed by the client types generated from the API's OpenAPI document
+ * (src/client/schema.d.ts), so a path, a parameter or a field the API does not have fails typecheck.
+ */
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { components, operations, paths } from '../client/schema';
 
-export interface CompanyRef {
-  id: number;
-  name: string;
-  company_type?: string;
-}
-
-export interface Equipment {
-  id: number;
-  name: string;
-  dpi: number;
-}
-
-export interface Substrate {
-  id: number;
-  name: string;
-  description?: string;
-}
-
-export interface Workorder {
-  id: number;
-  reference: string;
-  company: CompanyRef | null;
-  printing_partner: CompanyRef | null;
-  equipment: Equipment | null;
-  substrate: Substrate | null;
-  state: string;
-  codegen_status: number;
-  codegen_file: string | null;
-  quantity: number;
-  due_date: string | null;
-  remarks: string;
-  creation_date: string;
-  date_codes_completed: string | null;
-  printed_date: string | null;
-  code_layout: string;
-  use_serial_number: boolean;
-  is_archived: boolean;
-  is_static_print: boolean;
-  is_hybrid: boolean;
-  total_impressions: number | null;
-  url_prefix: string;
-  external_id: string;
-  template: number | null;
-  type: string;
-  activate_on_complete: boolean;
-  product: { id: number; name: string; sku: string } | null;
-  brand: { id: number; name: string } | null;
-  progress: { codes_generated: number; batches_completed: number; batches_total: number };
-  cancel_reason: string | null;
-  failure?: unknown;
-}
-
-export interface Page<T> {
-  count: number;
-  next: string | null;
-  previous: string | null;
-  results: T[];
-}
-
-export interface Me {
-  company: CompanyRef;
-  permissions: string[];
-  expires: string | null;
-}
-
-export interface Partnership {
-  id: number;
-  state: string;
-  brand: CompanyRef | null;
-  printing_partner: CompanyRef | null;
-  partner_permissions: string[];
-}
+export type Schemas = components['schemas'];
+export type Workorder = Schemas['Workorder'];
+export type Equipment = Schemas['Equipment'];
+export type Substrate = Schemas['CalibratedSubstrate'];
+export type Me = Schemas['Me'];
+export type Partnership = Schemas['Partnership'];
+export type WorkorderQuery = NonNullable<operations['getApiV2Workorders']['parameters']['query']>;
 
 export type FieldErrors = Record<string, string[]>;
 
@@ -124,73 +65,81 @@ export const session = {
   },
 };
 
-function headers(token: string | null, json: boolean): Headers {
-  const h = new Headers({ Accept: 'application/json' });
-  if (token) h.set('Authorization', `UAT ${token}`);
-  if (json) h.set('Content-Type', 'application/json');
-  return h;
+/** A request's outcome as openapi-fetch gives it: the typed body, or the refusal's. */
+interface Outcome<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
 }
 
-async function send(
-  method: string,
-  path: string,
-  body?: unknown,
-  token = session.token(),
-): Promise<Response> {
-  let res: Response;
+/** The body of an answer, or an ApiRefusal for a refusal (and a plain Error when unreachable). */
+async function answer<T>(request: Promise<Outcome<T>>): Promise<T> {
+  let outcome: Outcome<T>;
   try {
-    res = await fetch(path, {
-      method,
-      headers: headers(token, body !== undefined),
-      body: body === undefined ? undefined : JSON.stringify(body),
-      cache: 'no-store',
-      credentials: 'omit',
-    });
+    outcome = await request;
   } catch {
     throw new Error('Could not reach the service. Check your connection and try again.');
   }
-  if (!res.ok) {
-    let parsed: Record<string, unknown> = {};
-    try {
-      const value: unknown = await res.json();
-      if (value && typeof value === 'object' && !Array.isArray(value))
-        parsed = value as Record<string, unknown>;
-    } catch {
-      parsed = {};
-    }
-    throw new ApiRefusal(res.status, parsed, res.headers.get('Retry-After'));
-  }
-  return res;
+  const { data, error, response } = outcome;
+  if (!response.ok || data === undefined) throw refusal(response, error);
+  return data;
 }
 
-export async function requestJson<T>(
-  method: string,
-  path: string,
-  body?: unknown,
-  token?: string,
-): Promise<T> {
-  const res = await send(method, path, body, token ?? session.token());
-  return (await res.json()) as T;
+function refusal(response: Response, error: unknown): ApiRefusal {
+  const body =
+    error && typeof error === 'object' && !Array.isArray(error) ? (error as Record<string, unknown>) : {};
+  return new ApiRefusal(response.status, body, response.headers.get('Retry-After'));
 }
+
+/** Adds the session's token (or the one being signed in with) to every request. */
+function authorization(token: () => string | null): Middleware {
+  return {
+    onRequest({ request }) {
+      const value = token();
+      if (value) request.headers.set('Authorization', `UAT ${value}`);
+      request.headers.set('Accept', 'application/json');
+      return request;
+    },
+  };
+}
+
+function clientFor(token: () => string | null) {
+  const client = createClient<paths>({ cache: 'no-store', credentials: 'omit' });
+  client.use(authorization(token));
+  return client;
+}
+
+const client = clientFor(() => session.token());
+const byId = (id: number) => ({ params: { path: { id } } });
 
 export const api = {
-  me: (token?: string) => requestJson<Me>('GET', '/api/v2/me/', undefined, token),
-  workorders: (query: URLSearchParams) => requestJson<Page<Workorder>>('GET', `/api/v2/workorders/?${query}`),
-  workorder: (id: number) => requestJson<Workorder>('GET', `/api/v2/workorders/${id}/`),
-  equipment: () => requestJson<Page<Equipment>>('GET', '/api/v2/equipment/?limit=1000&ordering=id'),
+  me: (token?: string) => answer((token ? clientFor(() => token) : client).GET('/api/v2/me/')),
+  workorders: (query: WorkorderQuery) => answer(client.GET('/api/v2/workorders/', { params: { query } })),
+  workorder: (id: number) => answer(client.GET('/api/v2/workorders/{id}/', byId(id))),
+  equipment: () =>
+    answer(client.GET('/api/v2/equipment/', { params: { query: { limit: 1000, ordering: 'id' } } })),
   substrates: (equipmentId: number) =>
-    requestJson<Page<Substrate>>(
-      'GET',
-      `/api/v2/substrates/?equipment=${equipmentId}&limit=1000&ordering=id`,
+    answer(
+      client.GET('/api/v2/substrates/', {
+        params: { query: { equipment: equipmentId, limit: 1000, ordering: 'id' } },
+      }),
     ),
   printerConfirm: (id: number, body: { equipment: number; substrate: number; external_id: string }) =>
-    requestJson<Workorder>('PATCH', `/api/v2/workorders/${id}/printer-confirm/`, body),
-  printed: (id: number) => requestJson<Workorder>('POST', `/api/v2/workorders/${id}/printed/`),
+    answer(client.PATCH('/api/v2/workorders/{id}/printer-confirm/', { ...byId(id), body })),
+  printed: (id: number) => answer(client.POST('/api/v2/workorders/{id}/printed/', byId(id))),
   cancel: (id: number, reason: string) =>
-    requestJson<Workorder>('POST', `/api/v2/workorders/${id}/cancel/`, { reason }),
-  invitations: () => requestJson<Page<Partnership>>('GET', '/api/v2/partnerships/?state=invited&limit=100'),
-  answerInvitation: (id: number, answer: 'accept' | 'decline') =>
-    requestJson<Partnership>('POST', `/api/v2/partnerships/${id}/${answer}/`),
+    answer(client.POST('/api/v2/workorders/{id}/cancel/', { ...byId(id), body: { reason } })),
+  invitations: () =>
+    answer(client.GET('/api/v2/partnerships/', { params: { query: { state: 'invited', limit: 100 } } })),
+  answerInvitation: (id: number, verdict: 'accept' | 'decline') =>
+    answer(
+      verdict === 'accept'
+        ? client.POST('/api/v2/partnerships/{id}/accept/', byId(id))
+        : client.POST('/api/v2/partnerships/{id}/decline/', byId(id)),
+    ),
+  /** A file that needs the token, as a blob (`parseAs: 'blob'`), with the answer's headers. */
+  serialNumbers: (id: number) =>
+    client.GET('/api/v2/workorders/{id}/serial-numbers/', { ...byId(id), parseAs: 'blob' }),
 };
 
 function filenameOf(res: Response, fallback: string): string {
@@ -199,11 +148,17 @@ function filenameOf(res: Response, fallback: string): string {
   return match ? match[1] : fallback;
 }
 
-/** Downloads a file that needs the token: fetched with the header, saved from a blob. */
-export async function downloadWithToken(path: string, fallbackName: string): Promise<string> {
-  const res = await send('GET', path);
-  const blob = await res.blob();
-  const name = filenameOf(res, fallbackName);
+/** Downloads the serial numbers CSV (it needs the token): fetched with the header, saved from a blob. */
+export async function downloadSerialNumbers(id: number): Promise<string> {
+  const {
+    data: blob,
+    error,
+    response,
+  } = await api.serialNumbers(id).catch(() => {
+    throw new Error('Could not reach the service. Check your connection and try again.');
+  });
+  if (!response.ok || !blob) throw refusal(response, error);
+  const name = filenameOf(response, `workorder-${id}-serial-numbers.csv`);
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;

@@ -1,5 +1,13 @@
 /** The partner portal: sign in with a UAT token, list workorders, confirm, follow, download, mark printed. */
-import { api, ApiRefusal, session, type Equipment, type Me, type Workorder } from './api';
+import {
+  api,
+  ApiRefusal,
+  session,
+  type Equipment,
+  type Me,
+  type Workorder,
+  type WorkorderQuery,
+} from './api';
 import { WorkorderCard } from './card';
 import { Banner, type ConfirmQuestion, type Portal } from './context';
 import { CODEGEN, count } from './format';
@@ -219,14 +227,14 @@ class PortalApp implements Portal {
     this.showSignIn(message);
   }
 
-  private query(): URLSearchParams {
-    const q = new URLSearchParams({
-      limit: String(PAGE_SIZE),
-      offset: String(this.offset),
+  private query(): WorkorderQuery {
+    const q: WorkorderQuery = {
+      limit: PAGE_SIZE,
+      offset: this.offset,
       ordering: '-creation_date',
       is_archived: this.archivedFilter.value,
-    });
-    if (this.stateFilter.value) q.set('state', this.stateFilter.value);
+    };
+    if (this.stateFilter.value) q.state = this.stateFilter.value as WorkorderQuery['state'];
     return q;
   }
 

@@ -1,5 +1,5 @@
 /** One workorder in the list: summary, live progress, details on demand, and what can be done next. */
-import { api, downloadWithToken, type Workorder } from './api';
+import { api, downloadSerialNumbers, type Workorder } from './api';
 import { ConfirmForm } from './confirm';
 import { Banner, type Portal } from './context';
 import {
@@ -306,7 +306,7 @@ export class WorkorderCard {
     const csv = h('button', { type: 'button', class: 'button' }, 'Download serial numbers (CSV)');
     csv.addEventListener('click', () => {
       csv.disabled = true;
-      downloadWithToken(`/api/v2/workorders/${w.id}/serial-numbers/`, `workorder-${w.id}-serial-numbers.csv`)
+      downloadSerialNumbers(w.id)
         .then((name) => this.portal.announce(`Saved ${name}.`))
         .catch((err: unknown) => this.banner.show(this.portal.explain(err)))
         .finally(() => (csv.disabled = false));

@@ -2,12 +2,14 @@
  * Hostile input, generated: every route of the route table is sent malformed JSON, wrong types,
  * huge and negative numbers, overlong strings, unicode and control characters, path traversal in
  * ids, SQL metacharacters, oversized bodies and wrong content types — over 10,000 requests. Not one
- * may answer 5xx or show a stack trace, and the service must be alive and consistent afterwards.
+ * may answer 5xx or show a stack trace, every answer must be one the OpenAPI document describes,
+ * and the service must be alive and consistent afterwards.
  */
 import fc from 'fast-check';
 import { ROUTES } from '../../src/api/route-table';
 import { PERMISSIONS } from '../../src/store/tokens';
 import type { Page, Workorder } from '../support/api-client';
+import { validatorFor } from '../support/openapi-validator';
 import { Stack } from '../support/stack';
 
 const REQUESTS = 10_500;
@@ -146,17 +148,28 @@ function toHttp(
 
 const STACK_TRACE = /\bat [\w.<>]+ \(|node_modules|\.ts:\d+|\.js:\d+:\d+|Error: /;
 
-test(`${REQUESTS} hostile requests: no 5xx, no stack trace, and the service is fine after`, async () => {
+test(`${REQUESTS} hostile requests: no 5xx, no stack trace, answers as documented, and the service is fine after`, async () => {
   const brand = await stack.fixtures.brandOwner('Fuzz Brand', PERMISSIONS);
   const template = await stack.fixtures.sidTemplate(brand.company, 'T');
   const samples = fc.sample(request, { numRuns: REQUESTS, seed: SEED });
   const failures: string[] = [];
+  const undocumented: string[] = [];
+  const validator = await validatorFor(stack.baseUrl);
   const statuses = new Map<number, number>();
   let next = 0;
   const send = async (http: ReturnType<typeof toHttp>) => {
     const res = await fetch(http.url, { method: http.method, headers: http.headers, body: http.body });
     const text = await res.text();
     statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+    const contentType = res.headers.get('content-type');
+    const problem = validator.problem({
+      method: http.method,
+      url: http.url,
+      status: res.status,
+      contentType,
+      text,
+    });
+    if (problem) undocumented.push(problem);
     if (res.status >= 500 || STACK_TRACE.test(text)) {
       failures.push(
         `${http.method} ${http.url} ${JSON.stringify(http.body)?.slice(0, 300)} → ${res.status} ${text.slice(0, 300)}`,
@@ -193,6 +206,7 @@ test(`${REQUESTS} hostile requests: no 5xx, no stack trace, and the service is f
   }
   console.log(`fuzz seed ${SEED}: statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`);
   expect(failures.slice(0, 10)).toEqual([]);
+  expect(undocumented.slice(0, 10)).toEqual([]);
   expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(10_000);
 
   // Alive and consistent: health is fine, every listed workorder has its workflow, and a normal order completes.

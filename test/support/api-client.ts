@@ -1,11 +1,16 @@
-/** A thin HTTP client speaking the API as brand systems do, and the JSON shapes tests read. */
+/**
+ * A thin HTTP client speaking the API as brand systems do, and the JSON shapes tests read. Every
+ * answer it gets is checked against the OpenAPI document the service serves (openapi-validator.ts):
+ * a body the document does not describe fails the test.
+ */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { workorderJson } from '../../src/api/serialize';
+import type { WorkorderJson } from '../../src/api/schemas';
+import { validatorFor } from './openapi-validator';
 
 export type Json = Record<string, unknown>;
 
 /** A workorder as the API sends it. */
-export type Workorder = ReturnType<typeof workorderJson>;
+export type Workorder = WorkorderJson;
 
 /** A paginated list. */
 export interface Page<T = Json> {
@@ -43,6 +48,7 @@ export class ApiClient {
     }
     const res = await fetch(this.url(urlPath), { method, headers, body });
     const text = await res.text();
+    await this.checkAgainstDocument(method, urlPath, res, text);
     let parsed: unknown = undefined;
     try {
       parsed = text ? JSON.parse(text) : undefined;
@@ -69,7 +75,21 @@ export class ApiClient {
     const h: Record<string, string> = { ...headers };
     if (this.token !== null) h.Authorization = `UAT ${this.token}`;
     const res = await fetch(this.url(urlPath), { headers: h });
-    return { status: res.status, headers: res.headers, data: Buffer.from(await res.arrayBuffer()) };
+    const data = Buffer.from(await res.arrayBuffer());
+    const json = res.headers.get('content-type')?.includes('application/json');
+    await this.checkAgainstDocument('GET', urlPath, res, json ? data.toString('utf8') : '');
+    return { status: res.status, headers: res.headers, data };
+  }
+
+  private async checkAgainstDocument(method: string, urlPath: string, res: Response, text: string) {
+    const validator = await validatorFor(this.baseUrl);
+    validator.check({
+      method,
+      url: this.url(urlPath),
+      status: res.status,
+      contentType: res.headers.get('content-type'),
+      text,
+    });
   }
 
   /** Polls the workorder until `done` holds, or fails after `timeoutMs`. */

@@ -1,7 +1,10 @@
 import { listSchema, pageOf, paginated } from '../pagination';
 import { brandJson } from '../product-json';
 import { AUTH_ERRORS, type RouteSpec } from '../route';
+import { brandSchema, pageSchema } from '../schemas';
 import { parseQuery } from '../validation';
+
+const brandPage = pageSchema('BrandPage', brandSchema);
 
 /** The caller's company's brands (operators create them with `admin brand create`). */
 export const brandRoutes: RouteSpec[] = [
@@ -13,7 +16,11 @@ export const brandRoutes: RouteSpec[] = [
     auth: 'token',
     permission: 'product_view',
     query: listSchema,
-    responses: { 200: 'A page of brands.', 400: 'Bad query.', ...AUTH_ERRORS },
+    responses: {
+      200: { description: 'A page of brands.', schema: brandPage },
+      400: 'Bad query.',
+      ...AUTH_ERRORS,
+    },
     async handle({ req, res, auth, deps }) {
       const page = pageOf(parseQuery(listSchema, req.query));
       const { rows, count } = await deps.repos.brands.listForCompany(auth.company.id, page);

@@ -7,9 +7,10 @@ import {
 } from '../../codes/status-ranges';
 import { batchBounds, batchCount } from '../../shared/workorder';
 import { workorderStatuses } from '../../codes/activation';
-import { codeAnswers, locateCodes, type LocatedCode, type Lookup } from '../code-lookup';
+import { codeAnswers, codeSchema, locateCodes, type LocatedCode, type Lookup } from '../code-lookup';
 import { ApiError, fieldError, fieldErrors, invalidPk, invalidState } from '../errors';
 import { AUTH_ERRORS, OBJECT_ERRORS, type RouteSpec } from '../route';
+import { countField, errorSchema, fieldErrorsSchema, named } from '../schemas';
 import { id, integer, parseBody } from '../validation';
 
 /** The most IDs one request may list: a verify or a status change by IDs. */
@@ -32,17 +33,13 @@ const statusBody = z.object({
 });
 type StatusBody = z.output<typeof statusBody>;
 
-const codeObject = z.object({
-  extended_id: z.string(),
-  url: z.string(),
-  workorder: z.object({ id: z.number(), reference: z.string() }),
-  sequence_number: z.number(),
-  batch_number: z.number(),
-  batch_sequence_number: z.number(),
-  serial_number: z.string().nullable(),
-  product: z.object({ id: z.number(), sku: z.string() }).nullable(),
-  activation_status: z.union([z.literal(0), z.literal(1), z.literal(2)]),
-});
+const statusChangeSchema = named('CodeStatusChange', z.object({ changed: countField() }));
+
+export const verifyResultsSchema = named(
+  'CodeVerifyResults',
+  z.object({ results: z.array(z.union([codeSchema, fieldErrorsSchema, errorSchema])) }),
+  'One result per ID, in order: the code, or the body of its 400 (`extended_id` messages) or 404.',
+);
 
 /** Codes, decoded from their extended IDs (docs/product.md, Code status). */
 export const codeRoutes: RouteSpec[] = [
@@ -56,7 +53,7 @@ export const codeRoutes: RouteSpec[] = [
     caller: { companyType: 'brand_owner', refusal: 'Only brand owners can change code statuses.' },
     body: statusBody,
     responses: {
-      200: { description: 'How many codes changed status.', schema: z.object({ changed: z.number() }) },
+      200: { description: 'How many codes changed status.', schema: statusChangeSchema },
       400: 'Invalid fields: an unknown or another company’s workorder, a range outside it, a bad ID.',
       409: 'The workorder is canceled; its codes are void.',
       ...AUTH_ERRORS,
@@ -97,7 +94,7 @@ export const codeRoutes: RouteSpec[] = [
     responses: {
       200: {
         description: 'One result per ID, in order: the code, or the body of its 400 or 404.',
-        schema: z.object({ results: z.array(z.union([codeObject, z.record(z.string(), z.unknown())])) }),
+        schema: verifyResultsSchema,
       },
       400: 'No list, an empty one or one too long.',
       ...AUTH_ERRORS,
@@ -115,7 +112,7 @@ export const codeRoutes: RouteSpec[] = [
     auth: 'token',
     permission: 'workorder_view',
     responses: {
-      200: { description: 'The code.', schema: codeObject },
+      200: { description: 'The code.', schema: codeSchema },
       400: 'A malformed ID or a wrong check character.',
       ...OBJECT_ERRORS,
     },

@@ -1,7 +1,11 @@
 import express, { Router } from 'express';
+import { z } from 'zod';
 import { absolutePath } from 'swagger-ui-dist';
 import { openApiDocument } from '../openapi';
 import type { RouteSpec } from '../route';
+import { named } from '../schemas';
+
+const openApiSchema = named('OpenApiDocument', z.record(z.string(), z.unknown()), 'This document.');
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -37,7 +41,7 @@ export function docsRoutes(documented: () => RouteSpec[]): RouteSpec[] {
       summary: 'This OpenAPI document',
       tag: 'Operations',
       auth: 'none',
-      responses: { 200: 'OpenAPI 3.1 JSON.' },
+      responses: { 200: { description: 'OpenAPI 3.1 JSON.', schema: openApiSchema } },
       handle({ res, deps }) {
         const document = openApiDocument(documented(), deps.config.publicUrl);
         res.type('application/json').send(JSON.stringify(document));

@@ -1,8 +1,17 @@
 import type { ApiDeps } from '../context';
+import { z } from 'zod';
 import type { RouteSpec } from '../route';
+import { named } from '../schemas';
+
+const healthSchema = named('Health', z.object({ status: z.literal('ok') }));
+const readinessSchema = named(
+  'Readiness',
+  z.object({ database: z.boolean(), temporal: z.boolean() }),
+  'Whether each dependency answered within its deadline.',
+);
 
 /** Ready means both the database and Temporal answer, each within a short deadline. */
-async function readiness(deps: ApiDeps): Promise<{ database: boolean; temporal: boolean }> {
+async function readiness(deps: ApiDeps): Promise<z.infer<typeof readinessSchema>> {
   const [database, temporal] = await Promise.all([
     deps.repos.companies.byId(0).then(
       () => true,
@@ -22,7 +31,7 @@ export const operationsRoutes: RouteSpec[] = [
     tag: 'Operations',
     auth: 'none',
     otherMethods: 'not found',
-    responses: { 200: 'Up.' },
+    responses: { 200: { description: 'Up.', schema: healthSchema } },
     handle({ res }) {
       res.json({ status: 'ok' });
     },
@@ -34,7 +43,10 @@ export const operationsRoutes: RouteSpec[] = [
     tag: 'Operations',
     auth: 'none',
     otherMethods: 'not found',
-    responses: { 200: 'Ready.', 503: 'Not ready.' },
+    responses: {
+      200: { description: 'Ready.', schema: readinessSchema },
+      503: { description: 'Not ready.', schema: readinessSchema },
+    },
     async handle({ res, deps }) {
       const checks = await readiness(deps);
       res.status(checks.database && checks.temporal ? 200 : 503).json(checks);

@@ -5,6 +5,7 @@ import type { CompanyRow, PartnershipRow } from '../../store/schema';
 import { fieldError, invalidState, notFound } from '../errors';
 import { pageOf, paginated, paginationQuery } from '../pagination';
 import { AUTH_ERRORS, OBJECT_ERRORS, pathId, type RouteSpec } from '../route';
+import { idField, named, pageSchema, partnerRightsSchema, timestampField } from '../schemas';
 import { parseBody, parseQuery } from '../validation';
 
 /** The same answer for an unknown and a mistyped code; codes are too long to find partners by guessing. */
@@ -28,7 +29,26 @@ const PARTNERS_ONLY = {
   refusal: 'Only the invited printing partner answers an invitation.',
 } as const;
 
-async function partnershipJson(repos: Repositories, row: PartnershipRow) {
+const partySchema = z.object({ id: idField(), name: z.string() }).nullable();
+const partnershipSchema = named(
+  'Partnership',
+  z.object({
+    id: idField(),
+    state: z.enum(['invited', 'active', 'declined', 'ended']),
+    brand: partySchema,
+    printing_partner: partySchema,
+    partner_permissions: partnerRightsSchema,
+    creation_date: timestampField(),
+    updated_at: timestampField(),
+  }),
+);
+const partnershipPage = pageSchema('PartnershipPage', partnershipSchema);
+const invitationCodeSchema = named('InvitationCode', z.object({ invitation_code: z.string().nullable() }));
+
+async function partnershipJson(
+  repos: Repositories,
+  row: PartnershipRow,
+): Promise<z.infer<typeof partnershipSchema>> {
   const companies = await repos.companies.byIds([row.brand_id, row.partner_id]);
   const side = (c: CompanyRow | undefined) => (c ? { id: c.id, name: c.name } : null);
   return {
@@ -61,7 +81,11 @@ function transitionRoute(
     auth: 'token',
     permission: 'partnership_manage',
     caller,
-    responses: { 200: 'The partnership, changed.', 409: `Only from ${from.join(' or ')}.`, ...OBJECT_ERRORS },
+    responses: {
+      200: { description: 'The partnership, changed.', schema: partnershipSchema },
+      409: `Only from ${from.join(' or ')}.`,
+      ...OBJECT_ERRORS,
+    },
     async handle({ req, res, auth, deps }) {
       const row = await deps.repos.partnerships.byIdFor(pathId(req), auth.company.id);
       if (!row) throw notFound();
@@ -82,7 +106,11 @@ export const partnershipRoutes: RouteSpec[] = [
     auth: 'token',
     permission: 'partnership_view',
     query: listQuery,
-    responses: { 200: 'A page of partnerships, newest first.', 400: 'Bad query.', ...AUTH_ERRORS },
+    responses: {
+      200: { description: 'A page of partnerships, newest first.', schema: partnershipPage },
+      400: 'Bad query.',
+      ...AUTH_ERRORS,
+    },
     async handle({ req, res, auth, deps }) {
       const q = parseQuery(listQuery, req.query);
       const page = pageOf(q);
@@ -99,7 +127,7 @@ export const partnershipRoutes: RouteSpec[] = [
     auth: 'token',
     permission: 'partnership_view',
     caller: { companyType: 'printing_partner', refusal: 'Only printing partners have an invitation code.' },
-    responses: { 200: '`{"invitation_code": "..."}`', ...AUTH_ERRORS },
+    responses: { 200: { description: 'The code.', schema: invitationCodeSchema }, ...AUTH_ERRORS },
     handle({ res, auth }) {
       res.json({ invitation_code: auth.company.invitation_code });
     },
@@ -114,8 +142,11 @@ export const partnershipRoutes: RouteSpec[] = [
     caller: { companyType: 'brand_owner', refusal: 'Only brand owners invite printing partners.' },
     body: inviteBody,
     responses: {
-      201: 'Invited (or invited again after a decline or an end).',
-      200: 'Already invited or active; unchanged.',
+      201: {
+        description: 'Invited (or invited again after a decline or an end).',
+        schema: partnershipSchema,
+      },
+      200: { description: 'Already invited or active; unchanged.', schema: partnershipSchema },
       400: 'Invalid, or no partner has the code.',
       ...AUTH_ERRORS,
     },

@@ -12,6 +12,7 @@ import { orderingQuery, pageOf, paginated, paginationQuery } from '../pagination
 import { removeProductImage, storeProductImage } from '../product-image';
 import { renderProduct, renderProducts } from '../product-json';
 import { AUTH_ERRORS, OBJECT_ERRORS, pathId, type RouteSpec } from '../route';
+import { pageSchema, productSchema } from '../schemas';
 import { boolean, id, parseQuery, text } from '../validation';
 import { productTextFields, readProductRequest, SKU_TAKEN, validateProduct } from './product-input';
 
@@ -30,6 +31,8 @@ const productBody = z.object({
   brand: id().optional(),
   campaign: id().nullable().optional(),
 });
+
+const productPage = pageSchema('ProductPage', productSchema);
 
 const skuTaken = () => fieldError('sku', SKU_TAKEN);
 
@@ -53,7 +56,11 @@ export const productRoutes: RouteSpec[] = [
     auth: 'token',
     permission: 'product_view',
     query: productListQuery,
-    responses: { 200: 'A page of products.', 400: 'Bad query.', ...AUTH_ERRORS },
+    responses: {
+      200: { description: 'A page of products.', schema: productPage },
+      400: 'Bad query.',
+      ...AUTH_ERRORS,
+    },
     async handle({ req, res, auth, deps }) {
       const q = parseQuery(productListQuery, req.query);
       const page = pageOf(q);
@@ -78,7 +85,7 @@ export const productRoutes: RouteSpec[] = [
     body: productBody,
     multipart: true,
     responses: {
-      201: 'Created.',
+      201: { description: 'Created.', schema: productSchema },
       400: 'Invalid, keyed by field.',
       413: 'Image over 10 MiB.',
       ...AUTH_ERRORS,
@@ -123,7 +130,7 @@ export const productRoutes: RouteSpec[] = [
     tag: 'Products',
     auth: 'token',
     permission: 'product_view',
-    responses: { 200: 'The product.', ...OBJECT_ERRORS },
+    responses: { 200: { description: 'The product.', schema: productSchema }, ...OBJECT_ERRORS },
     async handle({ req, res, auth, deps }) {
       res.json(await renderProduct(deps, await companyProduct(deps, auth, req)));
     },
@@ -138,7 +145,7 @@ export const productRoutes: RouteSpec[] = [
     body: productBody.partial(),
     multipart: true,
     responses: {
-      200: 'The product.',
+      200: { description: 'The product.', schema: productSchema },
       400: 'Invalid, keyed by field.',
       413: 'Image over 10 MiB.',
       ...OBJECT_ERRORS,

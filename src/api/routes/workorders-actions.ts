@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { archiveUpdate, cancelUpdate } from '../../shared/messages';
 import type { Actor } from '../../shared/workorder';
 import { CHANGE_ERRORS, type RouteSpec } from '../route';
+import { workorderSchema } from '../schemas';
 import { parseBody, text } from '../validation';
 import { renderWorkorder } from '../workorder-view';
 import { assertChangeable, visibleWorkorder } from './workorder-access';
@@ -18,7 +19,11 @@ export const workorderActionRoutes: RouteSpec[] = [
     auth: 'token',
     permission: 'workorder_cancel',
     body: cancelBody,
-    responses: { 200: 'Canceled.', 400: 'Invalid reason.', ...CHANGE_ERRORS },
+    responses: {
+      200: { description: 'Canceled.', schema: workorderSchema },
+      400: 'Invalid reason.',
+      ...CHANGE_ERRORS,
+    },
     async handle({ req, res, auth, deps }) {
       const row = await visibleWorkorder(deps, auth, req);
       assertChangeable(row);
@@ -38,7 +43,10 @@ export const workorderActionRoutes: RouteSpec[] = [
     tag: 'Workorders',
     auth: 'token',
     permission: 'workorder_archive',
-    responses: { 200: 'Archived; the workflow closes.', ...CHANGE_ERRORS },
+    responses: {
+      200: { description: 'Archived; the workflow closes.', schema: workorderSchema },
+      ...CHANGE_ERRORS,
+    },
     async handle({ req, res, auth, deps }) {
       const row = await visibleWorkorder(deps, auth, req);
       assertChangeable(row);

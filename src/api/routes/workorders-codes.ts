@@ -8,6 +8,7 @@ import { viewerOf } from '../auth';
 import type { ApiDeps } from '../context';
 import { invalidState, notFound } from '../errors';
 import { OBJECT_ERRORS, pathId, type RouteSpec } from '../route';
+import { errorSchema, type ErrorJson } from '../schemas';
 import { serialNumbersArtifact } from '../serial-numbers';
 import { currentSnapshot } from '../workorder-view';
 import { visibleWorkorder } from './workorder-access';
@@ -56,7 +57,7 @@ async function rebuilding(deps: ApiDeps, res: Response, row: WorkorderRow): Prom
     .json({
       detail: `The zip was removed after the retention period and is being rebuilt. Retry in ${REBUILD_RETRY_AFTER_S} seconds.`,
       code: 'rebuilding',
-    });
+    } satisfies ErrorJson);
 }
 
 /** A workorder's codes: its zip (docs/product.md, The download) and its serial numbers. */
@@ -71,7 +72,11 @@ export const workorderCodesRoutes: RouteSpec[] = [
     produces: 'application/zip',
     responses: {
       200: 'The zip (Range, HEAD, ETag).',
-      202: 'The zip was removed after ARTIFACT_RETENTION and is being rebuilt, byte-identical: retry after Retry-After seconds.',
+      202: {
+        description:
+          'The zip was removed after ARTIFACT_RETENTION and is being rebuilt, byte-identical: retry after Retry-After seconds.',
+        schema: errorSchema,
+      },
       206: 'A range of it.',
       302: 'Redirected to a presigned URL of the artifact store (when configured).',
       304: 'Not modified.',

@@ -7,6 +7,7 @@ import type { ApiDeps } from '../context';
 import { idempotent, type Answer } from '../idempotency';
 import { listSchema, pageOf, paginated } from '../pagination';
 import { AUTH_ERRORS, type RouteSpec } from '../route';
+import { pageSchema, templateSchema, workorderSchema } from '../schemas';
 import { templateJson } from '../serialize';
 import { boolean, date, id, integer, parseBody, parseQuery, text } from '../validation';
 import { renderWorkorder } from '../workorder-view';
@@ -36,6 +37,8 @@ const createSidBody = z.object({
   due_date: optionalFields.due_date,
   remarks: optionalFields.remarks,
 });
+
+const templatePage = pageSchema('TemplatePage', templateSchema);
 
 const BRAND_OWNERS_ONLY = {
   companyType: 'brand_owner',
@@ -68,7 +71,11 @@ export const workorderCreateRoutes: RouteSpec[] = [
     auth: 'token',
     permission: 'workorder_view',
     query: listSchema,
-    responses: { 200: 'A page of templates.', 400: 'Bad query.', ...AUTH_ERRORS },
+    responses: {
+      200: { description: 'A page of templates.', schema: templatePage },
+      400: 'Bad query.',
+      ...AUTH_ERRORS,
+    },
     async handle({ req, res, auth, deps }) {
       const page = pageOf(parseQuery(listSchema, req.query));
       const { rows, count } = await deps.repos.templates.listForCompany(auth.company.id, page);
@@ -88,7 +95,10 @@ export const workorderCreateRoutes: RouteSpec[] = [
     permission: 'workorder_create',
     caller: BRAND_OWNERS_ONLY,
     body: createFromTemplateBody,
-    responses: { 201: 'Created; Location names it.', ...CREATE_RESPONSES },
+    responses: {
+      201: { description: 'Created; Location names it.', schema: workorderSchema },
+      ...CREATE_RESPONSES,
+    },
     async handle({ req, res, auth, deps }) {
       await idempotent(deps, req, res, auth.company.id, async () => {
         const body = parseBody(createFromTemplateBody, req.body);
@@ -115,7 +125,7 @@ export const workorderCreateRoutes: RouteSpec[] = [
     permission: 'workorder_create',
     caller: BRAND_OWNERS_ONLY,
     body: createSidBody,
-    responses: { 201: 'Created.', ...CREATE_RESPONSES },
+    responses: { 201: { description: 'Created.', schema: workorderSchema }, ...CREATE_RESPONSES },
     async handle({ req, res, auth, deps }) {
       await idempotent(deps, req, res, auth.company.id, async () => {
         const body = parseBody(createSidBody, req.body);

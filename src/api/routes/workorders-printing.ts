@@ -4,6 +4,7 @@ import { markPrintedUpdate, printerConfirmUpdate } from '../../shared/messages';
 import type { PrinterConfirmation } from '../../shared/workorder';
 import { fieldError, forbidden, invalidPk, invalidState } from '../errors';
 import { CHANGE_ERRORS, type RouteSpec } from '../route';
+import { workorderSchema } from '../schemas';
 import { id, parseBody, text } from '../validation';
 import { renderWorkorder } from '../workorder-view';
 import { assertChangeable, visibleWorkorder } from './workorder-access';
@@ -28,7 +29,7 @@ export const workorderPrintingRoutes: RouteSpec[] = [
     permission: 'workorder_edit',
     body: printerConfirmBody,
     responses: {
-      200: 'Accepted; generation starts.',
+      200: { description: 'Accepted; generation starts.', schema: workorderSchema },
       400: 'Unknown equipment or uncalibrated substrate.',
       ...CHANGE_ERRORS,
     },
@@ -78,7 +79,7 @@ export const workorderPrintingRoutes: RouteSpec[] = [
     tag: 'Printing',
     auth: 'token',
     permission: 'workorder_edit',
-    responses: { 200: 'Printed.', ...CHANGE_ERRORS },
+    responses: { 200: { description: 'Printed.', schema: workorderSchema }, ...CHANGE_ERRORS },
     async handle({ req, res, auth, deps }) {
       const row = await visibleWorkorder(deps, auth, req);
       assertChangeable(row);

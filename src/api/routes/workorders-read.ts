@@ -4,6 +4,7 @@ import { WORKORDER_STATES, type WorkorderState } from '../../shared/workorder';
 import { viewerOf } from '../auth';
 import { orderingQuery, pageOf, paginated, paginationQuery } from '../pagination';
 import { AUTH_ERRORS, OBJECT_ERRORS, type RouteSpec } from '../route';
+import { pageSchema, workorderSchema } from '../schemas';
 import { boolean, parseQuery, text } from '../validation';
 import { currentSnapshot, renderWorkorder, renderWorkorders } from '../workorder-view';
 import { visibleWorkorder } from './workorder-access';
@@ -16,6 +17,8 @@ const workorderListQuery = z.object({
   ordering: orderingQuery,
 });
 
+const workorderPage = pageSchema('WorkorderPage', workorderSchema);
+
 /** Lists come from the database; one workorder is read live from its workflow when it can answer. */
 export const workorderReadRoutes: RouteSpec[] = [
   {
@@ -26,7 +29,11 @@ export const workorderReadRoutes: RouteSpec[] = [
     auth: 'token',
     permission: 'workorder_view',
     query: workorderListQuery,
-    responses: { 200: 'A page of workorders.', 400: 'Bad query.', ...AUTH_ERRORS },
+    responses: {
+      200: { description: 'A page of workorders.', schema: workorderPage },
+      400: 'Bad query.',
+      ...AUTH_ERRORS,
+    },
     async handle({ req, res, auth, deps }) {
       const q = parseQuery(workorderListQuery, req.query);
       const page = pageOf(q);
@@ -51,7 +58,7 @@ export const workorderReadRoutes: RouteSpec[] = [
     tag: 'Workorders',
     auth: 'token',
     permission: 'workorder_view',
-    responses: { 200: 'The workorder.', ...OBJECT_ERRORS },
+    responses: { 200: { description: 'The workorder.', schema: workorderSchema }, ...OBJECT_ERRORS },
     async handle({ req, res, auth, deps }) {
       const row = await visibleWorkorder(deps, auth, req);
       res.json(await renderWorkorder(deps, row, await currentSnapshot(deps, row)));

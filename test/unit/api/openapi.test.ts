@@ -12,6 +12,7 @@ import { openApiDocument } from '../../../src/api/openapi';
 import { z } from 'zod';
 import type { RouteSpec } from '../../../src/api/route';
 import { ROUTES } from '../../../src/api/route-table';
+import { named } from '../../../src/api/schemas';
 import { loadConfig } from '../../../src/config';
 
 interface Layer {
@@ -124,40 +125,76 @@ describe('the API reference', () => {
     expect(shadowed).toEqual([]);
   });
 
-  test('a response schema given by a route is documented as its JSON body', () => {
+  test('a response schema given by a route is a named component, documented as its JSON body', () => {
+    const example = named('Example', z.object({ id: z.int() }));
     const route: RouteSpec = {
       method: 'get',
       path: '/api/v2/example/:id/',
       summary: 'Example',
       tag: 'Me',
       auth: 'token',
-      responses: {
-        200: { description: 'The example.', schema: z.object({ id: z.number().int() }) },
-        404: 'Not found.',
-      },
+      responses: { 200: { description: 'The example.', schema: example }, 404: 'Not found.' },
       handle: () => undefined,
     };
     const doc = openApiDocument([route], 'https://api.example.com') as {
       paths: Record<string, { get: { responses: Record<string, unknown> } }>;
+      components: { schemas: Record<string, unknown> };
     };
-    expect(doc.paths['/api/v2/example/{id}/'].get.responses).toEqual({
-      200: {
-        description: 'The example.',
-        content: {
-          'application/json': {
-            schema: {
-              type: 'object',
-              properties: { id: { type: 'integer', minimum: -9007199254740991, maximum: 9007199254740991 } },
-              required: ['id'],
-              additionalProperties: false,
-            },
-          },
-        },
-      },
-      404: {
-        description: 'Not found.',
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-      },
+    const responses = doc.paths['/api/v2/example/{id}/'].get.responses;
+    expect(responses[200]).toEqual({
+      description: 'The example.',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Example' } } },
     });
+    expect(responses[404]).toEqual({
+      description: 'Not found.',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    });
+    expect(doc.components.schemas.Example).toEqual({
+      type: 'object',
+      properties: { id: { type: 'integer', minimum: -9007199254740991, maximum: 9007199254740991 } },
+      required: ['id'],
+      additionalProperties: false,
+    });
+  });
+
+  test('a JSON success without a named schema is refused when the document is written', () => {
+    const route = (schema?: z.ZodType): RouteSpec => ({
+      method: 'get',
+      path: '/api/v2/example/',
+      summary: 'Example',
+      tag: 'Me',
+      auth: 'token',
+      responses: { 200: schema ? { description: 'Ok.', schema } : 'Ok.' },
+      handle: () => undefined,
+    });
+    expect(() => openApiDocument([route()], 'https://api.example.com')).toThrow(/needs its schema/);
+    expect(() => openApiDocument([route(z.object({}))], 'https://api.example.com')).toThrow(/not named/);
+  });
+
+  test('every success body of the table is a component, and every component is an object schema', () => {
+    const doc = openApiDocument(ROUTES, 'https://api.example.com') as {
+      paths: Record<string, Record<string, { responses: Record<string, { content?: object }> }>>;
+      components: { schemas: Record<string, { type?: string; $id?: string; $schema?: string }> };
+    };
+    for (const ops of Object.values(doc.paths)) {
+      for (const op of Object.values(ops)) {
+        for (const [status, response] of Object.entries(op.responses)) {
+          const json = (response.content as Record<string, { schema: unknown }> | undefined)?.[
+            'application/json'
+          ];
+          if (json && status !== 'default') {
+            expect(json.schema).toEqual({ $ref: expect.stringMatching(/^#\/components\/schemas\/\w+$/) });
+          }
+        }
+      }
+    }
+    for (const [name, schema] of Object.entries(doc.components.schemas)) {
+      expect([name, schema.$id, schema.$schema]).toEqual([name, undefined, undefined]);
+    }
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining(['Workorder', 'WorkorderPage', 'Product', 'Code', 'Partnership', 'Me']),
+    );
+    const workorder = doc.components.schemas.Workorder as { description?: string };
+    expect(workorder.description).toMatch(/The workorder object/);
   });
 });
