@@ -3,10 +3,9 @@
  * (or its `default`), by JSON Schema 2020-12. The integration suite runs every answer it gets
  * through it (api-client.ts), so a serializer and its documented schema cannot drift apart.
  *
- * Ajv 8 is the validator; the top-level `ajv` in node_modules is 6 (eslint's, draft-07 only), so
- * this takes the Ajv 8 build that @redocly/cli ships (@redocly/ajv) until ajv 8 is a devDependency.
+ * Ajv 8 (a devDependency; eslint keeps its own Ajv 6) validates, with its JSON Schema 2020-12 build.
  */
-import Ajv2020, { type ValidateFunction } from '@redocly/ajv/dist/2020';
+import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 
 type Json = Record<string, unknown>;
 
