@@ -28,7 +28,7 @@ export const workorderActionRoutes: RouteSpec[] = [
         reason: body.reason ?? '',
         by,
       });
-      res.json(await renderWorkorder(deps, row, snapshot));
+      res.json(await renderWorkorder(deps, auth, row, snapshot));
     },
   },
   {
@@ -43,7 +43,7 @@ export const workorderActionRoutes: RouteSpec[] = [
       const row = await visibleWorkorder(deps, auth, req);
       assertChangeable(row);
       const snapshot = await deps.gateway.update(row.workflow_id, archiveUpdate);
-      res.json(await renderWorkorder(deps, row, snapshot));
+      res.json(await renderWorkorder(deps, auth, row, snapshot));
     },
   },
 ];

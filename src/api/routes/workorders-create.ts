@@ -3,6 +3,7 @@ import type { WorkorderRow } from '../../store/schema';
 import { snapshotFromRow } from '../../store/workorders';
 import { MAX_QUANTITY } from '../../shared/workorder';
 import { createFromTemplate, createSid } from '../../workorders/service';
+import type { Auth } from '../auth';
 import type { ApiDeps } from '../context';
 import { idempotent, type Answer } from '../idempotency';
 import { listSchema, pageOf, paginated } from '../pagination';
@@ -50,10 +51,10 @@ const CREATE_RESPONSES = {
 };
 
 /** The 201 of a create: the new workorder, named by `Location`. */
-async function created(deps: ApiDeps, row: WorkorderRow): Promise<Answer> {
+async function created(deps: ApiDeps, auth: Auth, row: WorkorderRow): Promise<Answer> {
   return {
     status: 201,
-    body: await renderWorkorder(deps, row, snapshotFromRow(row)),
+    body: await renderWorkorder(deps, auth, row, snapshotFromRow(row)),
     headers: { Location: `${deps.config.publicUrl}/api/v2/workorders/${row.id}/` },
   };
 }
@@ -102,7 +103,7 @@ export const workorderCreateRoutes: RouteSpec[] = [
           totalImpressions: body.total_impressions ?? null,
           remarks: body.remarks ?? '',
         });
-        return created(deps, row);
+        return created(deps, auth, row);
       });
     },
   },
@@ -129,7 +130,7 @@ export const workorderCreateRoutes: RouteSpec[] = [
           dueDate: body.due_date ?? null,
           remarks: body.remarks ?? '',
         });
-        return created(deps, row);
+        return created(deps, auth, row);
       });
     },
   },

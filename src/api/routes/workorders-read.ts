@@ -39,6 +39,7 @@ export const workorderReadRoutes: RouteSpec[] = [
       });
       const results = await renderWorkorders(
         deps,
+        auth,
         rows.map((row) => ({ row, snapshot: snapshotFromRow(row) })),
       );
       res.json(paginated(req, deps.config.publicUrl, page, count, results));
@@ -54,7 +55,7 @@ export const workorderReadRoutes: RouteSpec[] = [
     responses: { 200: 'The workorder.', ...OBJECT_ERRORS },
     async handle({ req, res, auth, deps }) {
       const row = await visibleWorkorder(deps, auth, req);
-      res.json(await renderWorkorder(deps, row, await currentSnapshot(deps, row)));
+      res.json(await renderWorkorder(deps, auth, row, await currentSnapshot(deps, row)));
     },
   },
 ];
