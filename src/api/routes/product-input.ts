@@ -30,8 +30,8 @@ export interface ProductInput {
   image?: { data: Buffer; type: ImageType } | null;
 }
 
-const optionalText = (max: number) =>
-  text({ max, allowBlank: true })
+const optionalText = (max: number, multiline = false) =>
+  text({ max, allowBlank: true, multiline })
     .nullable()
     .optional()
     .transform((v) => v ?? '');
@@ -42,7 +42,7 @@ export const productTextFields = {
   sku: text({ max: 255 }),
   name: text({ max: 255 }),
   label: optionalText(255).transform((v) => (v === '' ? null : v)),
-  description: optionalText(5000),
+  description: optionalText(5000, true),
   client_url: clientUrl,
 };
 

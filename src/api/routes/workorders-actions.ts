@@ -6,7 +6,9 @@ import { parseBody, text } from '../validation';
 import { renderWorkorder } from '../workorder-view';
 import { assertChangeable, visibleWorkorder } from './workorder-access';
 
-const cancelBody = z.object({ reason: text({ max: 1000, allowBlank: true }).nullable().optional() });
+const cancelBody = z.object({
+  reason: text({ max: 1000, allowBlank: true, multiline: true }).nullable().optional(),
+});
 
 /** What a brand or its partner may do to a workorder; each answers the workorder after the change. */
 export const workorderActionRoutes: RouteSpec[] = [

@@ -9,15 +9,15 @@ import { idempotent, type Answer } from '../idempotency';
 import { listSchema, pageOf, paginated } from '../pagination';
 import { AUTH_ERRORS, type RouteSpec } from '../route';
 import { templateJson } from '../serialize';
-import { boolean, date, id, integer, parseBody, parseQuery, text } from '../validation';
+import { boolean, date, id, integer, lookupText, parseBody, parseQuery, text } from '../validation';
 import { renderWorkorder } from '../workorder-view';
 
 const optionalFields = {
   reference: text({ max: 255 }).nullable().optional(),
   printing_partner: id().nullable().optional(),
-  product: z.union([z.string(), z.number()], { error: 'Invalid product.' }).nullable().optional(),
+  product: lookupText('Invalid product.').nullable().optional(),
   due_date: date().nullable().optional(),
-  remarks: text({ max: 2000, allowBlank: true }).nullable().optional(),
+  remarks: text({ max: 2000, allowBlank: true, multiline: true }).nullable().optional(),
 };
 
 const createFromTemplateBody = z.object({
