@@ -3,12 +3,14 @@ import { CodePermutation } from '../codes/permutation';
 import { loadConfig, resolveSecrets, type Config } from '../config';
 import { createLogger, lifecycle, type Logger } from '../observability/logger';
 import { createApiMetrics } from '../observability/metrics';
+import { keepFilesPrivate } from '../private-files';
 import { workorderCounter } from '../observability/workorder-totals';
 import { createArtifactStore } from '../storage';
 import { openStore, repositories } from '../store';
 import { createApp } from './app';
 import type { ApiDeps } from './context';
 import { createLinkSigner } from './links';
+import { serveApiMetrics } from './metrics-listener';
 import { createWorkflowGateway } from './temporal';
 import { reconcileUnstarted } from '../workorders/service';
 import { describeSecurity, temporalConnectionSettings } from '../temporal-connection';
@@ -44,6 +46,10 @@ export async function startApi(
     logger,
   });
   const app = createApp(deps, { logger, metrics });
+  const metricsEndpoint =
+    config.apiMetricsPort > 0
+      ? await serveApiMetrics({ host: config.apiMetricsHost, port: config.apiMetricsPort, metrics, logger })
+      : undefined;
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);
@@ -79,6 +85,7 @@ export async function startApi(
       await closed;
       clearInterval(sweep);
       clearTimeout(force);
+      await metricsEndpoint?.close();
       await gateway.close();
       await store.close();
     },
@@ -88,6 +95,8 @@ export async function startApi(
 if (require.main === module) {
   const config = loadConfig();
   const logger = createLogger(config, 'api');
+  const privacyWarning = keepFilesPrivate(config.dataDir);
+  if (privacyWarning) logger.warn(privacyWarning);
   startApi(config, logger)
     .then(({ stop }) => {
       let stopping = false;

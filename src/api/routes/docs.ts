@@ -1,4 +1,5 @@
-import express, { Router } from 'express';
+import path from 'node:path';
+import { Router, type Response } from 'express';
 import { absolutePath } from 'swagger-ui-dist';
 import { openApiDocument } from '../openapi';
 import type { RouteSpec } from '../route';
@@ -58,10 +59,24 @@ export function docsRoutes(documented: () => RouteSpec[]): RouteSpec[] {
   ];
 }
 
-/** The page's script and Swagger UI's assets, served from the npm package (no CDN); not API routes. */
+/** The two files of the swagger-ui-dist package the page loads; nothing else of it is served. */
+const SWAGGER_FILES: Record<string, string> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'application/javascript; charset=utf-8',
+};
+
+/** The page's script and Swagger UI's two files, served from the npm package (no CDN); not API routes. */
 export function docsAssets(): Router {
   const router = Router();
-  router.use('/api/docs/init.js', (_req, res) => void res.type('application/javascript').send(INIT));
-  router.use('/api/docs/assets', express.static(absolutePath(), { index: false }));
+  const withPolicy = (res: Response, type: string) =>
+    res.set({ 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff' }).type(type);
+  router.get('/api/docs/init.js', (_req, res) => void withPolicy(res, 'application/javascript').send(INIT));
+  for (const [file, type] of Object.entries(SWAGGER_FILES)) {
+    router.get(`/api/docs/assets/${file}`, (_req, res, next) => {
+      withPolicy(res, type).sendFile(path.join(absolutePath(), file), { maxAge: '1h' }, (err) => {
+        if (err) next(err);
+      });
+    });
+  }
   return router;
 }
