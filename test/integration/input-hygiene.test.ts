@@ -3,6 +3,8 @@
  * bidi formatting characters are one 400 keyed by field on every database (a NUL is never a 500
  * from PostgreSQL), multi-line fields keep their line breaks, and the partner's email quotes them.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Page, Workorder } from '../support/api-client';
 import type { Caller } from '../support/fixtures';
 import { Stack } from '../support/stack';
@@ -126,5 +128,30 @@ describe('multi-line fields', () => {
     });
     expect(product.status).toBe(201);
     expect(product.body.description).toBe('one\ntwo');
+  });
+});
+
+describe('files under DATA_DIR', () => {
+  test('what the API and the worker write is private to the service user (dirs 0700, files 0600)', async () => {
+    const order = await brand.client.post<Workorder>('/api/v2/workorders/create-sid/', {
+      reference: 'private-files',
+      quantity: 2,
+      activate_on_complete: false,
+    });
+    await brand.client.waitFor(order.body.id, (w) => w.state === 'completed');
+    const seen: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        const mode = fs.statSync(full).mode & 0o777;
+        seen.push(`${path.relative(stack.dataDir, full)} ${mode.toString(8)}`);
+        if (entry.isDirectory()) walk(full);
+      }
+    };
+    walk(path.join(stack.dataDir, 'artifacts'));
+    walk(path.join(stack.dataDir, 'secrets'));
+    expect(seen.some((line) => line.endsWith('.zip 600'))).toBe(true);
+    expect(seen.filter((line) => !/ (600|700)$/.test(line))).toEqual([]);
+    expect(fs.statSync(stack.dataDir).mode & 0o777).toBe(0o700);
   });
 });
