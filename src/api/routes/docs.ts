@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Router, type Response } from 'express';
+import { Router, type NextFunction, type Response } from 'express';
 import { absolutePath } from 'swagger-ui-dist';
 import { openApiDocument } from '../openapi';
 import type { RouteSpec } from '../route';
@@ -65,18 +65,30 @@ const SWAGGER_FILES: Record<string, string> = {
   'swagger-ui-bundle.js': 'application/javascript; charset=utf-8',
 };
 
-/** The page's script and Swagger UI's two files, served from the npm package (no CDN); not API routes. */
+/**
+ * The page's script and Swagger UI's two files, served from the npm package (no CDN); not API
+ * routes (middleware, so the route table stays the API's). Any other path below is a 404.
+ */
 export function docsAssets(): Router {
   const router = Router();
-  const withPolicy = (res: Response, type: string) =>
-    res.set({ 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff' }).type(type);
-  router.get('/api/docs/init.js', (_req, res) => void withPolicy(res, 'application/javascript').send(INIT));
+  const files: Record<string, { type: string; send: (res: Response, next: NextFunction) => void }> = {
+    '/api/docs/init.js': {
+      type: 'application/javascript',
+      send: (res) => void res.send(INIT),
+    },
+  };
   for (const [file, type] of Object.entries(SWAGGER_FILES)) {
-    router.get(`/api/docs/assets/${file}`, (_req, res, next) => {
-      withPolicy(res, type).sendFile(path.join(absolutePath(), file), { maxAge: '1h' }, (err) => {
-        if (err) next(err);
-      });
-    });
+    files[`/api/docs/assets/${file}`] = {
+      type,
+      send: (res, next) =>
+        res.sendFile(path.join(absolutePath(), file), { maxAge: '1h' }, (err) => err && next(err)),
+    };
   }
+  router.use((req, res, next) => {
+    const file = files[req.path];
+    if (!file || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
+    res.set({ 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff' }).type(file.type);
+    file.send(res, next);
+  });
   return router;
 }
