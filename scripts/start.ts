@@ -6,6 +6,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../src/config';
+import { keepFilesPrivate } from '../src/private-files';
 import { stopChildProcess } from './lib/child-process';
 import { DevServer, ensureSearchAttributes, startDevServer } from './lib/dev-server';
 import { findTemporalCli } from './lib/temporal-cli';
@@ -52,6 +53,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', exitOnSignal);
   process.on('SIGTERM', exitOnSignal);
   const config = loadConfig();
+  const privacyWarning = keepFilesPrivate(config.dataDir);
+  if (privacyWarning) console.error(privacyWarning);
   for (const entry of [WORKER_ENTRY, API_ENTRY]) {
     if (!fs.existsSync(entry)) throw new Error(`${entry} is missing; run \`npm run build\` first`);
   }

@@ -63,7 +63,10 @@ const envSchema = z.object({
     .regex(/^[0-9A-Za-z $%*+\-./:]*$/, 'only characters a QR code encodes in alphanumeric mode')
     .default('HTTPS://QR.EXAMPLE.COM/Q/'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  WORKER_METRICS_HOST: z.string().default('127.0.0.1'),
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  API_METRICS_HOST: z.string().default('127.0.0.1'),
+  API_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
   WORKER_SHUTDOWN_GRACE: duration('20 seconds'),
   ARTIFACT_STORE: z.enum(['local', 's3']).default('local'),
   S3_ENDPOINT: optionalString,
@@ -117,8 +120,12 @@ export interface Config {
   /** URL prefix of workorders created without a template (legacy create-sid). */
   defaultUrlPrefix: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
-  /** The worker's /metrics, /healthz and /readyz port (on HOST); 0 turns them off. */
+  /** The worker's /metrics, /healthz and /readyz listener (loopback by default); port 0 turns it off. */
+  workerMetricsHost: string;
   workerMetricsPort: number;
+  /** The API's /metrics, on its own listener, never the public one (loopback by default); 0: off. */
+  apiMetricsHost: string;
+  apiMetricsPort: number;
   /** How long a stopping worker lets running activities finish before cancelling them. */
   workerShutdownGrace: string;
   /** Where codes, images and zips are kept: DATA_DIR/artifacts, or a bucket (see src/storage/). */
@@ -144,6 +151,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (durationMs(e.RETENTION_SWEEP_EVERY) < 1000) {
     throw new ConfigError('Invalid configuration: RETENTION_SWEEP_EVERY: at least 1 second');
   }
+  // Refused at start, not when first used: a weak or ambiguous key must never make codes.
+  if (e.CODE_KEY) decodeSecret('CODE_KEY', e.CODE_KEY);
+  if (e.LINK_SECRET) decodeSecret('LINK_SECRET', e.LINK_SECRET);
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     dataDir,
@@ -175,7 +185,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reminderDelay: e.REMINDER_DELAY,
     defaultUrlPrefix: e.DEFAULT_URL_PREFIX.toUpperCase(),
     logLevel: e.LOG_LEVEL,
+    workerMetricsHost: e.WORKER_METRICS_HOST,
     workerMetricsPort: e.WORKER_METRICS_PORT,
+    apiMetricsHost: e.API_METRICS_HOST,
+    apiMetricsPort: e.API_METRICS_PORT,
     workerShutdownGrace: e.WORKER_SHUTDOWN_GRACE,
     artifactStore: artifactStoreConfig(e, dataDir),
     outboxDir: path.join(dataDir, 'outbox'),
@@ -274,10 +287,34 @@ export interface Secrets {
   linkSecret: Buffer;
 }
 
-function decodeSecret(name: string, value: string): Buffer {
-  const buf = /^[0-9a-fA-F]+$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
-  if (buf.length < 32) throw new ConfigError(`${name} must hold at least 32 bytes (64 hex characters)`);
-  return buf;
+const SECRET_FORMS =
+  'give it as "hex:<hex digits>" or "base64:<base64>" (at least 32 bytes), or as exactly 64 hex digits';
+
+/**
+ * A secret key from the environment, its encoding stated: `hex:...` or `base64:...` (standard or
+ * URL-safe alphabet); a bare value only when it is a full 64-digit hex key. At least 32 bytes.
+ * Anything else is refused at start, so a passphrase never passes as the base64 of a weak key.
+ * The value itself is never part of the message.
+ */
+export function decodeSecret(name: string, value: string): Buffer {
+  const refuse = (why: string) => new ConfigError(`Invalid configuration: ${name} ${why}; ${SECRET_FORMS}`);
+  const stated = /^(hex|base64):(.*)$/s.exec(value);
+  let key: Buffer;
+  if (stated?.[1] === 'hex') {
+    if (!/^(?:[0-9a-fA-F]{2})+$/.test(stated[2])) throw refuse('is not an even number of hex digits');
+    key = Buffer.from(stated[2], 'hex');
+  } else if (stated?.[1] === 'base64') {
+    const body = stated[2].replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '');
+    if (!/^[A-Za-z0-9+/]+$/.test(body) || body.length % 4 === 1) throw refuse('is not base64');
+    key = Buffer.from(body, 'base64');
+    if (key.toString('base64').replace(/=+$/, '') !== body) throw refuse('is not base64');
+  } else if (/^[0-9a-fA-F]{64}$/.test(value)) {
+    key = Buffer.from(value, 'hex');
+  } else {
+    throw refuse('has no stated encoding');
+  }
+  if (key.length < 32) throw refuse(`holds ${key.length} bytes, fewer than 32`);
+  return key;
 }
 
 /**

@@ -11,6 +11,7 @@ import { loadConfig, resolveSecrets, type Config } from './config';
 import { createMailer } from './mail/mailer';
 import { createLogger, lifecycle, type Logger } from './observability/logger';
 import { createWorkerMetrics } from './observability/worker-metrics';
+import { keepFilesPrivate } from './private-files';
 import { installWorkerRuntime, serveWorkerEndpoints, WorkerHealth } from './observability/worker-telemetry';
 import { createArtifactStore } from './storage';
 import { openStore, repositories } from './store';
@@ -95,7 +96,7 @@ export async function runWorker(
   const endpoints =
     config.workerMetricsPort > 0
       ? await serveWorkerEndpoints({
-          host: config.host,
+          host: config.workerMetricsHost,
           port: config.workerMetricsPort,
           logger,
           metrics,
@@ -180,6 +181,8 @@ export async function runWorker(
 if (require.main === module) {
   const config = loadConfig();
   const logger = createLogger(config, 'worker');
+  const privacyWarning = keepFilesPrivate(config.dataDir);
+  if (privacyWarning) logger.warn(privacyWarning);
   installWorkerRuntime(config, logger)
     .then((sdkMetricsUrl) => runWorker(config, logger, sdkMetricsUrl))
     .catch((err: unknown) => {

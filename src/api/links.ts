@@ -12,6 +12,10 @@ export function createLinkSigner(secret: Buffer, publicUrl: string) {
       const expires = Math.floor(now / 1000) + VALIDITY_SECONDS;
       return `${publicUrl}/api/v2/workorders/${workorderId}/download/?expires=${expires}&signature=${signatureOf(workorderId, expires)}`;
     },
+    /** The same path without a signature: it needs a token with `workorder_download`. */
+    plainUrl(workorderId: number): string {
+      return `${publicUrl}/api/v2/workorders/${workorderId}/download/`;
+    },
     verify(workorderId: number, expires: string, signature: string, now = Date.now()): boolean {
       if (!/^\d{1,12}$/.test(expires)) return false;
       const expiresAt = Number(expires);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ArtifactStore } from '../storage/artifacts';
+import { isWholeJpeg, isWholePng, isWholeWebp } from './image-check';
 
 export interface ImageType {
   ext: 'png' | 'jpg' | 'webp';
@@ -14,7 +15,18 @@ const IMAGE_TYPES: Record<ImageType['ext'], ImageType> = {
   webp: { ext: 'webp', contentType: 'image/webp' },
 };
 
-/** The image's type from its first bytes (the client's filename and Content-Type are not trusted). */
+/**
+ * The image's type from its first bytes (the client's filename and Content-Type are not trusted),
+ * once the whole file has been checked to be that image (image-check.ts); undefined otherwise.
+ */
+export function checkedImage(data: Buffer): ImageType | undefined {
+  const type = sniffImage(data);
+  if (type === undefined) return undefined;
+  const whole = { png: isWholePng, jpg: isWholeJpeg, webp: isWholeWebp }[type.ext];
+  return whole(data) ? type : undefined;
+}
+
+/** The image's type from its first bytes alone. */
 export function sniffImage(data: Buffer): ImageType | undefined {
   if (data.length >= 8 && data.subarray(0, 8).equals(PNG_SIGNATURE)) return IMAGE_TYPES.png;
   if (data.length >= 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return IMAGE_TYPES.jpg;

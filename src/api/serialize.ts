@@ -62,9 +62,9 @@ export function workorderJson(
   row: WorkorderRow,
   s: WorkorderSnapshot,
   companies: Map<number, CompanyRow>,
-  links: LinkSigner,
   rights: PartnerRights,
-  catalog?: WorkorderCatalog,
+  catalog: WorkorderCatalog | undefined,
+  download: { links: LinkSigner; signed: boolean },
 ): WorkorderJson {
   const company = companies.get(row.company_id);
   const partner = row.printing_partner_id ? companies.get(row.printing_partner_id) : undefined;
@@ -92,7 +92,11 @@ export function workorderJson(
     date_codes_completed: s.dateCodesCompleted,
     is_archived: s.isArchived,
     codegen_status: s.codegenStatus,
-    codegen_file: downloadable ? links.downloadUrl(row.id) : null,
+    codegen_file: !downloadable
+      ? null
+      : download.signed
+        ? download.links.downloadUrl(row.id)
+        : download.links.plainUrl(row.id),
     data,
     product: (row.product_id !== null && catalog?.products.get(row.product_id)) || null,
     brand: (row.brand_id !== null && catalog?.brands.get(row.brand_id)) || null,

@@ -5,12 +5,14 @@ import { loadConfig, resolveSecrets, type Config } from '../config';
 import { createLogger, lifecycle, type Logger } from '../observability/logger';
 import { createApiMetrics } from '../observability/metrics';
 import { currentTracing } from '../observability/tracing';
+import { keepFilesPrivate } from '../private-files';
 import { workorderCounter } from '../observability/workorder-totals';
 import { createArtifactStore } from '../storage';
 import { openStore, repositories } from '../store';
 import { createApp } from './app';
 import type { ApiDeps } from './context';
 import { createLinkSigner } from './links';
+import { serveApiMetrics } from './metrics-listener';
 import { createWorkflowGateway } from './temporal';
 import { reconcileUnstarted } from '../workorders/service';
 import { describeSecurity, temporalConnectionSettings } from '../temporal-connection';
@@ -46,6 +48,10 @@ export async function startApi(
     logger,
   });
   const app = createApp(deps, { logger, metrics });
+  const metricsEndpoint =
+    config.apiMetricsPort > 0
+      ? await serveApiMetrics({ host: config.apiMetricsHost, port: config.apiMetricsPort, metrics, logger })
+      : undefined;
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);
@@ -81,6 +87,7 @@ export async function startApi(
       await closed;
       clearInterval(sweep);
       clearTimeout(force);
+      await metricsEndpoint?.close();
       await gateway.close();
       await store.close();
       await currentTracing().shutdown();
@@ -91,6 +98,8 @@ export async function startApi(
 if (require.main === module) {
   const config = loadConfig();
   const logger = createLogger(config, 'api');
+  const privacyWarning = keepFilesPrivate(config.dataDir);
+  if (privacyWarning) logger.warn(privacyWarning);
   startApi(config, logger)
     .then(({ stop }) => {
       let stopping = false;

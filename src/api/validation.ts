@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import {
+  CONTROL_CHARACTERS_REFUSED,
+  isMultiLineText,
+  isSingleLineText,
+  normalizeLineBreaks,
+} from '../shared/text';
 import { fieldErrors, type FieldErrors } from './errors';
 
 /**
@@ -42,16 +48,33 @@ export function boolean() {
   });
 }
 
-export function text(opts: { max: number; allowBlank?: boolean }) {
+/**
+ * A text field, trimmed. Single-line by default: control and bidi formatting characters are refused
+ * (src/shared/text.ts), checked before trimming so a trailing CR or LF is refused too.
+ * `multiline` fields keep LF and tab (CR LF becomes LF) and refuse the other controls.
+ */
+export function text(opts: { max: number; allowBlank?: boolean; multiline?: boolean }) {
   return z
     .union([z.string(), z.number()], { error: STRING })
-    .transform((v) => String(v).trim())
+    .transform((v) => (opts.multiline ? normalizeLineBreaks(String(v)) : String(v)))
+    .refine((v) => (opts.multiline ? isMultiLineText(v) : isSingleLineText(v)), {
+      error: CONTROL_CHARACTERS_REFUSED,
+      abort: true,
+    })
+    .transform((v) => v.trim())
     .pipe(
       z
         .string()
         .max(opts.max, { error: `Ensure this field has no more than ${opts.max} characters.` })
         .refine((v) => opts.allowBlank || v.length > 0, { error: 'This field may not be blank.' }),
     );
+}
+
+/** A free string that reaches a lookup (a SKU or id given as text): printable, one line. */
+export function lookupText(error: string) {
+  return z
+    .union([z.string(), z.number()], { error })
+    .refine((v) => typeof v === 'number' || isSingleLineText(v), { error: CONTROL_CHARACTERS_REFUSED });
 }
 
 /** A calendar date, YYYY-MM-DD, that exists (no 2023-02-30). */

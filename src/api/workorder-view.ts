@@ -1,7 +1,9 @@
 import type { WorkorderRow } from '../store/schema';
 import { snapshotFromRow } from '../store/workorders';
 import { Codegen, type WorkorderSnapshot } from '../shared/workorder';
+import type { Auth } from './auth';
 import type { ApiDeps } from './context';
+import { grantedRightsFor, mayDownload } from './download-rights';
 import { workorderCatalog } from './product-json';
 import { workorderJson } from './serialize';
 
@@ -19,8 +21,13 @@ export async function currentSnapshot(deps: ApiDeps, row: WorkorderRow): Promise
   return live && live.revision >= stored.revision ? live : stored;
 }
 
+/**
+ * The workorder objects as `auth` sees them: `codegen_file` is a signed link only for a caller who
+ * may download (download-rights.ts), the plain URL (which needs such a token) for the others.
+ */
 export async function renderWorkorders(
   deps: ApiDeps,
+  auth: Auth,
   items: Array<{ row: WorkorderRow; snapshot: WorkorderSnapshot }>,
 ) {
   const ids = new Set<number>();
@@ -36,12 +43,24 @@ export async function renderWorkorders(
     deps,
     items.map((i) => i.row),
   );
+  const granted = await grantedRightsFor(
+    deps,
+    items.map((i) => i.row),
+  );
   return items.map(({ row, snapshot }) =>
-    workorderJson(row, snapshot, companies, deps.links, rights, catalog),
+    workorderJson(row, snapshot, companies, rights, catalog, {
+      links: deps.links,
+      signed: mayDownload(auth, row, granted),
+    }),
   );
 }
 
-export async function renderWorkorder(deps: ApiDeps, row: WorkorderRow, snapshot: WorkorderSnapshot) {
-  const [json] = await renderWorkorders(deps, [{ row, snapshot }]);
+export async function renderWorkorder(
+  deps: ApiDeps,
+  auth: Auth,
+  row: WorkorderRow,
+  snapshot: WorkorderSnapshot,
+) {
+  const [json] = await renderWorkorders(deps, auth, [{ row, snapshot }]);
   return json;
 }

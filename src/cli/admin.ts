@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../config';
+import { keepFilesPrivate } from '../private-files';
 import { openStore, repositories, type Repositories } from '../store';
 import { PERMISSIONS, type Permission } from '../store/tokens';
 import { PARTNERSHIP_USAGE, runPartnershipCommand } from './commands-partnership';
@@ -191,6 +192,8 @@ async function main(): Promise<number> {
     return argv.length === 0 ? 2 : 0;
   }
   const config = loadConfig();
+  const privacyWarning = keepFilesPrivate(config.dataDir);
+  if (privacyWarning) process.stderr.write(`${privacyWarning}\n`);
   const store = await openStore(config.databaseUrl);
   try {
     const result = await run(argv, repositories(store), config);

@@ -1,4 +1,5 @@
 import type { WorkorderEmailEvent } from '../activities/types';
+import { oneLine, quoteLines } from '../shared/text';
 import type { CompanyRow, WorkorderRow } from '../store/schema';
 
 export interface WorkorderMailContext {
@@ -14,14 +15,17 @@ export function renderPartnerMail(
 ): { subject: string; text: string } {
   const w = ctx.workorder;
   const api = `${ctx.publicUrl}/api/v2/workorders/${w.id}`;
+  // The brand's words are quoted ("> " before each line) so none can pass for the service's own.
+  const reference = oneLine(w.reference);
+  const brand = oneLine(ctx.brand.name);
   const facts = [
     `Workorder: ${w.id}`,
-    `Reference: ${w.reference}`,
-    `Brand: ${ctx.brand.name}`,
+    `Reference: ${reference}`,
+    `Brand: ${brand}`,
     `Type: ${w.type}`,
     `Quantity: ${w.quantity}`,
     `Due date: ${w.due_date ?? 'not set'}`,
-    w.remarks ? `Remarks: ${w.remarks}` : '',
+    w.remarks ? `Remarks:\n${quoteLines(w.remarks)}` : '',
   ].filter(Boolean);
   const howToConfirm = [
     'To confirm, choose the printing equipment and a substrate calibrated for it:',
@@ -33,9 +37,9 @@ export function renderPartnerMail(
   switch (event.kind) {
     case 'created':
       return {
-        subject: `New workorder ${w.reference} from ${ctx.brand.name}`,
+        subject: `New workorder ${reference} from ${brand}`,
         text: [
-          `${ctx.brand.name} has submitted a workorder for you.`,
+          `${brand} has submitted a workorder for you.`,
           '',
           ...facts,
           '',
@@ -46,7 +50,7 @@ export function renderPartnerMail(
       };
     case 'reminder':
       return {
-        subject: `Reminder ${event.number}: workorder ${w.reference} waits for your confirmation`,
+        subject: `Reminder ${event.number}: workorder ${reference} waits for your confirmation`,
         text: [
           `Workorder ${w.id} still waits for your printer confirmation.`,
           '',
@@ -57,7 +61,7 @@ export function renderPartnerMail(
       };
     case 'ready':
       return {
-        subject: `Codes ready: workorder ${w.reference}`,
+        subject: `Codes ready: workorder ${reference}`,
         text: [
           `The codes of workorder ${w.id} are generated.`,
           '',
@@ -69,10 +73,10 @@ export function renderPartnerMail(
       };
     case 'canceled':
       return {
-        subject: `Canceled: workorder ${w.reference}`,
+        subject: `Canceled: workorder ${reference}`,
         text: [
           `Workorder ${w.id} was canceled; its codes are void and must not be printed.`,
-          event.reason ? `Reason: ${event.reason}` : '',
+          event.reason ? `Reason:\n${quoteLines(event.reason)}` : '',
           '',
           ...facts,
         ].join('\n'),

@@ -117,6 +117,22 @@ export function partnershipRepository(db: Kysely<Database>) {
         .execute();
       return new Map(rows.map((r) => [pairKey(r.brand_id, r.partner_id), partnerRights(r)]));
     },
+    /**
+     * What the brand granted each pair when it made the partnership, whatever its state now: the
+     * download right outlives an ended partnership as the workorders do (docs/product.md).
+     */
+    async grantedRights(
+      pairs: Array<[brandId: number, partnerId: number]>,
+    ): Promise<Map<string, PartnerRight[]>> {
+      if (pairs.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('partnerships')
+        .selectAll()
+        .where('brand_id', 'in', [...new Set(pairs.map(([b]) => b))])
+        .where('partner_id', 'in', [...new Set(pairs.map(([, p]) => p))])
+        .execute();
+      return new Map(rows.map((r) => [pairKey(r.brand_id, r.partner_id), partnerRights(r)]));
+    },
     async listAll(): Promise<PartnershipRow[]> {
       return db.selectFrom('partnerships').selectAll().orderBy('id').execute();
     },

@@ -256,8 +256,18 @@ describe('transport errors', () => {
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).not.toMatch(/https?:\/\//); // no CDN
+    const csp = page.headers.get('content-security-policy');
+    expect(csp).toContain("default-src 'self'");
     for (const asset of [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1])) {
-      expect([asset, (await fetch(`${stack.baseUrl}${asset}`)).status]).toEqual([asset, 200]);
+      const res = await fetch(`${stack.baseUrl}${asset}`);
+      expect([asset, res.status, res.headers.get('content-security-policy')]).toEqual([asset, 200, csp]);
+    }
+    // Only the two Swagger UI files the page loads: not the package's stock index.html, nor the rest.
+    for (const other of ['index.html', 'swagger-initializer.js', 'package.json', 'swagger-ui.js', '']) {
+      expect([other, (await fetch(`${stack.baseUrl}/api/docs/assets/${other}`)).status]).toEqual([
+        other,
+        404,
+      ]);
     }
   });
 

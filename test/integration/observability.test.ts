@@ -24,6 +24,7 @@ let worker: ChildProcess;
 let acme: Caller;
 let templateId: number;
 let workerPort: number;
+let apiMetricsPort: number;
 let workorder: Workorder;
 
 /** A JSON log line: pino's fields, and whatever the line carries besides. */
@@ -72,9 +73,15 @@ function sample(text: string, series: string): number | undefined {
 
 beforeAll(async () => {
   workerPort = await freePort();
+  apiMetricsPort = await freePort();
   stack = await Stack.create({
     // debug: the SDK's own activity lines ("Activity completed") are written too.
-    env: { LOG_LEVEL: 'debug', WORKER_METRICS_PORT: String(workerPort), CODE_KEY },
+    env: {
+      LOG_LEVEL: 'debug',
+      WORKER_METRICS_PORT: String(workerPort),
+      API_METRICS_PORT: String(apiMetricsPort),
+      CODE_KEY,
+    },
   });
   worker = await stack.startWorker();
   api = await stack.startApi();
@@ -184,9 +191,14 @@ describe('worker logs', () => {
 });
 
 describe('API /metrics', () => {
+  test('not on the public port: there it is an unknown path (404)', async () => {
+    expect((await fetch(`${stack.baseUrl}/metrics`)).status).toBe(404);
+    expect((await fetch(`http://127.0.0.1:${apiMetricsPort}/api/v2/me/`)).status).toBe(404);
+  });
+
   test('requests by route pattern and status, workorders created and totals by type and state', async () => {
     expect((await acme.client.get(`/api/v2/workorders/${workorder.id}/`)).status).toBe(200);
-    const text = await scrape(`${stack.baseUrl}/metrics`);
+    const text = await scrape(`http://127.0.0.1:${apiMetricsPort}/metrics`);
 
     expect(text).toContain('# TYPE http_requests_total counter');
     expect(text).toContain('# TYPE http_request_duration_seconds histogram');

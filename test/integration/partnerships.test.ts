@@ -154,4 +154,24 @@ describe('addressing a partner', () => {
     expect(done.partner_permissions).toEqual([]);
     expect((await createSid(brand, 'ENDED', ending.company.id)).status).toBe(400);
   });
+
+  test('a partnership without download gives the partner the plain URL and 403 on it; with download, the signed link', async () => {
+    const withheld = await stack.fixtures.printingPartner('Viewing Print', 'jobs@viewing.example');
+    await stack.fixtures.partnership(brand.company, withheld.company, ['see', 'confirm']);
+    const created = await createSid(brand, 'NO-DOWNLOAD', withheld.company.id);
+    const done = await brand.client.waitFor(created.body.id, (w) => w.state === 'completed');
+    const plain = `${stack.baseUrl}/api/v2/workorders/${done.id}/download/`;
+    const seen = await withheld.client.get<Workorder>(`/api/v2/workorders/${done.id}/`);
+    expect(seen.body.codegen_file).toBe(plain);
+    expect((await withheld.client.bytes(plain)).status).toBe(403);
+    expect((await withheld.client.bytes(`/api/v2/workorders/${done.id}/serial-numbers/`)).status).toBe(403);
+
+    const granted = await stack.fixtures.printingPartner('Granted Print', 'jobs@granted.example');
+    await stack.fixtures.partnership(brand.company, granted.company);
+    const open = await createSid(brand, 'DOWNLOAD', granted.company.id);
+    await brand.client.waitFor(open.body.id, (w) => w.state === 'completed');
+    const mine = await granted.client.get<Workorder>(`/api/v2/workorders/${open.body.id}/`);
+    expect(String(mine.body.codegen_file)).toContain('signature=');
+    expect((await granted.client.bytes(String(mine.body.codegen_file))).status).toBe(200);
+  });
 });

@@ -5,12 +5,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_QR, renderQrPng } from '../../src/codes/qr';
 import { ApiClient, type Json, type Page, type Workorder } from '../support/api-client';
 import { ALL_WORKORDER_PERMISSIONS, PRODUCT_PERMISSIONS, type Caller } from '../support/fixtures';
 import { Stack } from '../support/stack';
 import { prevalidate, uploadProducts } from '../support/upload-handler';
 import { readZip } from '../support/zip';
+import { jpeg, paddedPng, png, webp } from '../support/images';
 
 const SEED_PRODUCT_KEYS = [
   'id',
@@ -395,17 +395,6 @@ describe('PATCH /api/v2/products/{id}/', () => {
 });
 
 describe('product images', () => {
-  const png = renderQrPng('HTTPS://QR.EXAMPLE.COM/Q/PRODUCT', DEFAULT_QR);
-  const jpeg = Buffer.concat([
-    Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]),
-    Buffer.from('JFIF\0 a jpeg'),
-  ]);
-  const webp = Buffer.concat([
-    Buffer.from('RIFF'),
-    Buffer.from([0x1a, 0, 0, 0]),
-    Buffer.from('WEBPVP8 a webp body'),
-  ]);
-
   test('a PNG uploaded by multipart PATCH is served back by its URL, without a token', async () => {
     const pr1 = (await lookup(acme.client, 'PR1')).body.results[0];
     const res = await sendForm(
@@ -424,6 +413,8 @@ describe('product images', () => {
     const image = await new ApiClient(stack.baseUrl, null).bytes(String(res.body.image));
     expect(image.status).toBe(200);
     expect(image.headers.get('content-type')).toBe('image/png');
+    expect(image.headers.get('content-security-policy')).toBe("sandbox; default-src 'none'");
+    expect(image.headers.get('x-content-type-options')).toBe('nosniff');
     expect(image.data.equals(png)).toBe(true);
   });
 
@@ -497,9 +488,27 @@ describe('product images', () => {
     expect((await acme.client.get(`/api/v2/products/${pr3.id}/`)).body.image).toBeNull();
   });
 
+  test('an image signature in front of HTML, or a file in another field, is refused', async () => {
+    const pr3 = (await lookup(acme.client, 'PR3')).body.results[0];
+    const html = Buffer.concat([png.subarray(0, 8), Buffer.from('<html><script>alert(1)</script></html>')]);
+    expectError(
+      await sendForm(acme.client, 'PATCH', `/api/v2/products/${pr3.id}/`, imageForm(html, 'x.png')),
+      400,
+      '{"image": ["Upload a valid image. The file you uploaded was either not an image or a corrupted image."]}',
+    );
+    const form = imageForm(png, 'qr.png');
+    form.append('attachment', new Blob([new Uint8Array(png)]), 'extra.png');
+    expectError(
+      await sendForm(acme.client, 'PATCH', `/api/v2/products/${pr3.id}/`, form),
+      400,
+      '{"non_field_errors": ["Only one file may be uploaded, in the field \\"image\\"."]}',
+    );
+    expect((await acme.client.get(`/api/v2/products/${pr3.id}/`)).body.image).toBeNull();
+  });
+
   test('an image over 10 MiB is 413; multipart elsewhere is 415', async () => {
     const pr3 = (await lookup(acme.client, 'PR3')).body.results[0];
-    const huge = Buffer.concat([png, Buffer.alloc(10 * 1024 * 1024 + 1 - png.length)]);
+    const huge = paddedPng(10 * 1024 * 1024 + 1);
     const res = await sendForm(
       acme.client,
       'PATCH',
@@ -508,12 +517,12 @@ describe('product images', () => {
     );
     expect(res.status).toBe(413);
     expect((await acme.client.get(`/api/v2/products/${pr3.id}/`)).body.image).toBeNull();
-    const justUnder = Buffer.concat([png, Buffer.alloc(10 * 1024 * 1024 - png.length)]);
+    const justUnder = paddedPng(10 * 1024 * 1024);
     expect(
       (await sendForm(acme.client, 'PATCH', `/api/v2/products/${pr3.id}/`, imageForm(justUnder, 'ok.png')))
         .status,
     ).toBe(200);
-    const tooBig = Buffer.concat([png, Buffer.alloc(12 * 1024 * 1024)]);
+    const tooBig = paddedPng(12 * 1024 * 1024);
     expect(
       (await sendForm(acme.client, 'PATCH', `/api/v2/products/${pr3.id}/`, imageForm(tooBig, 'b.png')))
         .status,
@@ -547,8 +556,11 @@ describe('product images', () => {
 describe('DELETE /api/v2/products/{id}/', () => {
   test('archives the product (204); lists hide it unless is_archived=1; its SKU stays taken', async () => {
     const pr3 = (await lookup(acme.client, 'PR3')).body.results[0];
+    expect((await fetch(String(pr3.image))).status).toBe(200);
     const res = await acme.client.request('DELETE', `/api/v2/products/${pr3.id}/`);
     expect(res.status).toBe(204);
+    // An archived product's image is no longer served.
+    expect((await fetch(String(pr3.image))).status).toBe(404);
     expect(res.text).toBe('');
     expect((await acme.client.get(`/api/v2/products/${pr3.id}/`)).body.is_archived).toBe(true);
     expect((await lookup(acme.client, 'PR3')).body.count).toBe(0);

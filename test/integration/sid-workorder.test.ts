@@ -151,6 +151,22 @@ describe('a SID workorder from template to zip', () => {
     expect(bare.status).toBe(401);
   });
 
+  test('a token without workorder_download sees the plain download URL, which refuses it (403)', async () => {
+    const viewer = await stack.fixtures.token(brand.company, ['workorder_view']);
+    const seen = await viewer.client.get<Workorder>(`/api/v2/workorders/${workorder.id}/`);
+    expect(seen.status).toBe(200);
+    const plain = `${stack.baseUrl}/api/v2/workorders/${workorder.id}/download/`;
+    expect(seen.body.codegen_file).toBe(plain);
+    const listed = await viewer.client.get<Page>('/api/v2/workorders/');
+    const inList = listed.body.results.find((w) => w.id === workorder.id);
+    expect(inList?.codegen_file).toBe(plain);
+    expect((await viewer.client.bytes(plain)).status).toBe(403);
+    expect((await viewer.client.bytes(`/api/v2/workorders/${workorder.id}/serial-numbers/`)).status).toBe(
+      403,
+    );
+    expect((await new ApiClient(stack.baseUrl, null).bytes(plain)).status).toBe(401);
+  });
+
   test('the zip holds codes.csv, files.csv, manifest.json and one image per code', async () => {
     entries = await readZip(zipBytes);
     const names = [...entries.keys()];

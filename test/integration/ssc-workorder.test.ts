@@ -172,7 +172,7 @@ describe('an SSC workorder from creation to archive', () => {
       'Brand: Acme Secure Brands',
       'Quantity: 60',
       'Due date: 2031-05-17',
-      'Remarks: Gold labels',
+      'Remarks:\n> Gold labels',
       `${stack.baseUrl}/api/v2/equipment/`,
       `PATCH ${stack.baseUrl}/api/v2/workorders/${workorder.id}/printer-confirm/`,
     ]) {
@@ -490,7 +490,7 @@ describe('confirmations the workflow refuses with 409', () => {
     expect(res.body).toEqual({ detail: 'The workorder is canceled.', code: 'invalid_state' });
     const mail = await smtp.waitForEvent(workorder.id, 'canceled');
     expect(mail.subject).toBe('Canceled: workorder SSC-CANCEL-WAIT');
-    expect(mail.text).toContain('Reason: Artwork changed');
+    expect(mail.text).toContain('Reason:\n> Artwork changed');
     const download = await partner.client.get(`/api/v2/workorders/${workorder.id}/download/`);
     expect(download.status).toBe(409);
   });

@@ -354,3 +354,17 @@ describe.each(
     if (res.status === 401 || res.status === 403) expect(typeof res.body.detail).toBe('string');
   });
 });
+
+test('codegen_file is a signed link only for a caller who may download; the others get the plain URL', async () => {
+  const path = `/api/v2/workorders/${world.completedSid}/`;
+  const plain = `${stack.baseUrl}/api/v2/workorders/${world.completedSid}/download/`;
+  const downloader = await world.brandA.client.get<Workorder>(path);
+  expect(String(downloader.body.codegen_file)).toMatch(/\/download\/\?expires=\d+&signature=/);
+  const viewOnly = await stack.fixtures.token(
+    world.brandA.company,
+    PERMISSIONS.filter((p) => p !== 'workorder_download'),
+  );
+  const seen = await viewOnly.client.get<Workorder>(path);
+  expect(seen.body.codegen_file).toBe(plain);
+  expect((await viewOnly.client.bytes(plain)).status).toBe(403);
+});

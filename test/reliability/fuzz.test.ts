@@ -225,3 +225,42 @@ test(`${REQUESTS} hostile requests: no 5xx, no stack trace, answers as documente
   expect(created.status).toBe(201);
   await brand.client.waitFor(created.body.id, (w) => w.state === 'completed', 120_000);
 }, 900_000);
+
+/** One of each kind the text rules refuse (src/shared/text.ts); NUL is the one PostgreSQL rejects. */
+const CONTROL_STRINGS = [
+  'a\u0000b',
+  'a\r\nb',
+  'a\u001b[31mb',
+  'a\u007fb',
+  'a\u0085b',
+  'a\u202eb',
+  'a\u2067b',
+];
+
+test('control characters in every text field of every route: never a 5xx, a 400 where the field is read', async () => {
+  const brand = await stack.fixtures.brandOwner('Control Brand', PERMISSIONS);
+  const auth = { Authorization: `UAT ${brand.token}` };
+  const failures: string[] = [];
+  let refused = 0;
+  for (const route of ROUTES) {
+    const path = route.path.replace(/:(\w+)/g, '1');
+    for (const field of [...routeFields(route.body), ...routeFields(route.query)]) {
+      for (const value of CONTROL_STRINGS) {
+        const inQuery = routeFields(route.query).includes(field);
+        const url = `${stack.baseUrl}${path}${inQuery ? `?${new URLSearchParams({ [field]: value })}` : ''}`;
+        const res = await fetch(url, {
+          method: route.method.toUpperCase(),
+          headers: { ...auth, ...(inQuery ? {} : { 'Content-Type': 'application/json' }) },
+          body: inQuery || route.method === 'get' ? undefined : JSON.stringify({ [field]: value }),
+        });
+        const text = await res.text();
+        if (res.status >= 500 || STACK_TRACE.test(text)) {
+          failures.push(`${route.method} ${path} ${field}=${JSON.stringify(value)} → ${res.status} ${text}`);
+        }
+        if (res.status === 400) refused++;
+      }
+    }
+  }
+  expect(failures.slice(0, 10)).toEqual([]);
+  expect(refused).toBeGreaterThan(0);
+}, 300_000);

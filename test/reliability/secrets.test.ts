@@ -20,7 +20,7 @@ beforeAll(async () => {
     await Stack.create({
       env: {
         CODE_KEY: CODE_KEY.toString('hex'),
-        LINK_SECRET: LINK_SECRET.toString('base64'),
+        LINK_SECRET: `base64:${LINK_SECRET.toString('base64')}`,
         LOG_LEVEL: 'debug',
       },
     })

@@ -68,6 +68,7 @@ export class Stack {
       CODEGEN_TASK_QUEUE: `workorders-codegen-${suffix}`,
       LOG_LEVEL: 'warn',
       WORKER_METRICS_PORT: '0',
+      API_METRICS_PORT: '0',
       ...(database ? { DATABASE_URL: database } : {}),
       ...opts.env,
     };

@@ -66,6 +66,11 @@ describe('docker-compose.yml', () => {
     expect(services.api.command).toEqual(['node', 'dist/src/api/server.js']);
     expect(services.worker.command).toEqual(['node', 'dist/src/worker.js']);
     expect(services.api.ports).toContain('3000:3000');
+    // Metrics on their own listeners, reachable from the host's loopback only.
+    expect(services.api.environment).toMatchObject({ API_METRICS_HOST: '0.0.0.0', API_METRICS_PORT: '9465' });
+    expect(services.api.ports).toContain('127.0.0.1:9465:9465');
+    expect(services.worker.environment?.WORKER_METRICS_PORT).toBe('9464');
+    expect(services.worker.ports).toEqual(['127.0.0.1:9464:9464']);
     expect(services.api.healthcheck?.test.join(' ')).toContain('/readyz');
   });
 
@@ -107,7 +112,7 @@ describe('docker-compose.yml', () => {
         if (!source.startsWith('.') && !source.startsWith('/'))
           expect(Object.keys(compose.volumes)).toContain(source);
       }
-      for (const port of service.ports ?? []) expect(port).toMatch(/^\d+:\d+$/);
+      for (const port of service.ports ?? []) expect(port).toMatch(/^(127\.0\.0\.1:)?\d+:\d+$/);
     }
     expect(services.worker.depends_on?.['temporal-search-attributes'].condition).toBe(
       'service_completed_successfully',

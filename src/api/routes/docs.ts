@@ -1,4 +1,5 @@
-import express, { Router } from 'express';
+import path from 'node:path';
+import { Router, type NextFunction, type Response } from 'express';
 import { z } from 'zod';
 import { absolutePath } from 'swagger-ui-dist';
 import { openApiDocument } from '../openapi';
@@ -62,10 +63,36 @@ export function docsRoutes(documented: () => RouteSpec[]): RouteSpec[] {
   ];
 }
 
-/** The page's script and Swagger UI's assets, served from the npm package (no CDN); not API routes. */
+/** The two files of the swagger-ui-dist package the page loads; nothing else of it is served. */
+const SWAGGER_FILES: Record<string, string> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'application/javascript; charset=utf-8',
+};
+
+/**
+ * The page's script and Swagger UI's two files, served from the npm package (no CDN); not API
+ * routes (middleware, so the route table stays the API's). Any other path below is a 404.
+ */
 export function docsAssets(): Router {
   const router = Router();
-  router.use('/api/docs/init.js', (_req, res) => void res.type('application/javascript').send(INIT));
-  router.use('/api/docs/assets', express.static(absolutePath(), { index: false }));
+  const files: Record<string, { type: string; send: (res: Response, next: NextFunction) => void }> = {
+    '/api/docs/init.js': {
+      type: 'application/javascript',
+      send: (res) => void res.send(INIT),
+    },
+  };
+  for (const [file, type] of Object.entries(SWAGGER_FILES)) {
+    files[`/api/docs/assets/${file}`] = {
+      type,
+      send: (res, next) =>
+        res.sendFile(path.join(absolutePath(), file), { maxAge: '1h' }, (err) => err && next(err)),
+    };
+  }
+  router.use((req, res, next) => {
+    const file = files[req.path];
+    if (!file || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
+    res.set({ 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff' }).type(file.type);
+    file.send(res, next);
+  });
   return router;
 }

@@ -22,7 +22,10 @@ async function readiness(deps: ApiDeps): Promise<z.infer<typeof readinessSchema>
   return { database, temporal };
 }
 
-/** Probes and metrics for the platform (docs/operations.md); other methods get the 404 of unknown paths. */
+/**
+ * Probes for the platform (docs/operations.md); other methods get the 404 of unknown paths. The
+ * metrics are on a listener of their own (metrics-listener.ts), not on the public port.
+ */
 export const operationsRoutes: RouteSpec[] = [
   {
     method: 'get',
@@ -50,20 +53,6 @@ export const operationsRoutes: RouteSpec[] = [
     async handle({ res, deps }) {
       const checks = await readiness(deps);
       res.status(checks.database && checks.temporal ? 200 : 503).json(checks);
-    },
-  },
-  {
-    method: 'get',
-    path: '/metrics',
-    summary: 'Prometheus metrics',
-    tag: 'Operations',
-    auth: 'none',
-    otherMethods: 'not found',
-    produces: 'text/plain',
-    responses: { 200: 'Metrics in Prometheus text format.' },
-    async handle({ res, metrics }) {
-      res.setHeader('Content-Type', metrics.registry.contentType);
-      res.send(await metrics.registry.metrics());
     },
   },
 ];

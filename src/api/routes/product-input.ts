@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Repositories } from '../../store';
 import { ApiError, fieldErrors, invalidPk, type FieldErrors } from '../errors';
 import { isMultipart, parseMultipart, type UploadedFile } from '../multipart';
-import { sniffImage, type ImageType } from '../product-image';
+import { checkedImage, type ImageType } from '../product-image';
 import { parseBody, text } from '../validation';
 
 export const SKU_TAKEN = 'SKU must be unique within this company.';
@@ -30,8 +30,8 @@ export interface ProductInput {
   image?: { data: Buffer; type: ImageType } | null;
 }
 
-const optionalText = (max: number) =>
-  text({ max, allowBlank: true })
+const optionalText = (max: number, multiline = false) =>
+  text({ max, allowBlank: true, multiline })
     .nullable()
     .optional()
     .transform((v) => v ?? '');
@@ -42,7 +42,7 @@ export const productTextFields = {
   sku: text({ max: 255 }),
   name: text({ max: 255 }),
   label: optionalText(255).transform((v) => (v === '' ? null : v)),
-  description: optionalText(5000),
+  description: optionalText(5000, true),
   client_url: clientUrl,
 };
 
@@ -81,7 +81,7 @@ function imageInput(request: ProductRequest): { value?: ProductInput['image']; e
   const file = request.image;
   if (file && !(file.filename === '' && file.data.length === 0)) {
     if (file.data.length === 0) return { error: IMAGE_EMPTY };
-    const type = sniffImage(file.data);
+    const type = checkedImage(file.data);
     return type ? { value: { data: file.data, type } } : { error: IMAGE_INVALID };
   }
   const sent = request.fields.image;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { z } from 'zod';
+import { CONTROL_CHARACTERS_REFUSED, isSingleLineText } from '../../shared/text';
 import { isUniqueViolation } from '../../store/database';
 import type { ProductChanges } from '../../store/products';
 import type { ProductRow } from '../../store/schema';
@@ -18,7 +19,10 @@ import { productTextFields, readProductRequest, SKU_TAKEN, validateProduct } fro
 
 const productListQuery = z.object({
   ...paginationQuery,
-  sku__exact: z.string({ error: 'Not a valid string.' }).optional(),
+  sku__exact: z
+    .string({ error: 'Not a valid string.' })
+    .refine(isSingleLineText, { error: CONTROL_CHARACTERS_REFUSED })
+    .optional(),
   is_archived: boolean().optional(),
   search: text({ max: 255, allowBlank: true }).optional(),
   ordering: orderingQuery,

@@ -7,7 +7,9 @@ import { parseBody, text } from '../validation';
 import { renderWorkorder } from '../workorder-view';
 import { assertChangeable, visibleWorkorder } from './workorder-access';
 
-const cancelBody = z.object({ reason: text({ max: 1000, allowBlank: true }).nullable().optional() });
+const cancelBody = z.object({
+  reason: text({ max: 1000, allowBlank: true, multiline: true }).nullable().optional(),
+});
 
 /** What a brand or its partner may do to a workorder; each answers the workorder after the change. */
 export const workorderActionRoutes: RouteSpec[] = [
@@ -33,7 +35,7 @@ export const workorderActionRoutes: RouteSpec[] = [
         reason: body.reason ?? '',
         by,
       });
-      res.json(await renderWorkorder(deps, row, snapshot));
+      res.json(await renderWorkorder(deps, auth, row, snapshot));
     },
   },
   {
@@ -51,7 +53,7 @@ export const workorderActionRoutes: RouteSpec[] = [
       const row = await visibleWorkorder(deps, auth, req);
       assertChangeable(row);
       const snapshot = await deps.gateway.update(row.workflow_id, archiveUpdate);
-      res.json(await renderWorkorder(deps, row, snapshot));
+      res.json(await renderWorkorder(deps, auth, row, snapshot));
     },
   },
 ];

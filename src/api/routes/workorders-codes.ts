@@ -6,6 +6,7 @@ import { workorderInput } from '../../workorders/workflow-input';
 import { sendArtifact } from '../artifact-download';
 import { viewerOf } from '../auth';
 import type { ApiDeps } from '../context';
+import { assertMayDownload } from '../download-rights';
 import { invalidState, notFound } from '../errors';
 import { OBJECT_ERRORS, pathId, type RouteSpec } from '../route';
 import { errorSchema, type ErrorJson } from '../schemas';
@@ -90,6 +91,7 @@ export const workorderCodesRoutes: RouteSpec[] = [
         ? await deps.repos.workorders.byIdFor(viewerOf(auth), id)
         : await deps.repos.workorders.byId(id);
       if (!row) throw notFound();
+      if (auth) await assertMayDownload(deps, auth, row);
       const zip = await generatedZip(deps, row);
       if (row.zip_removed_at !== null) return rebuilding(deps, res, row);
       const fileName = `workorder-${row.id}.zip`;
@@ -123,6 +125,7 @@ export const workorderCodesRoutes: RouteSpec[] = [
     },
     async handle({ req, res, auth, deps }) {
       const row = await visibleWorkorder(deps, auth, req);
+      await assertMayDownload(deps, auth, row);
       await generatedZip(deps, row);
       await sendArtifact(req, res, deps.artifacts, {
         key: await serialNumbersArtifact(deps, row),

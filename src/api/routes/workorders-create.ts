@@ -3,21 +3,22 @@ import type { WorkorderRow } from '../../store/schema';
 import { snapshotFromRow } from '../../store/workorders';
 import { MAX_QUANTITY } from '../../shared/workorder';
 import { createFromTemplate, createSid } from '../../workorders/service';
+import type { Auth } from '../auth';
 import type { ApiDeps } from '../context';
 import { idempotent, type Answer } from '../idempotency';
 import { listSchema, pageOf, paginated } from '../pagination';
 import { AUTH_ERRORS, type RouteSpec } from '../route';
 import { pageSchema, templateSchema, workorderSchema } from '../schemas';
 import { templateJson } from '../serialize';
-import { boolean, date, id, integer, parseBody, parseQuery, text } from '../validation';
+import { boolean, date, id, integer, lookupText, parseBody, parseQuery, text } from '../validation';
 import { renderWorkorder } from '../workorder-view';
 
 const optionalFields = {
   reference: text({ max: 255 }).nullable().optional(),
   printing_partner: id().nullable().optional(),
-  product: z.union([z.string(), z.number()], { error: 'Invalid product.' }).nullable().optional(),
+  product: lookupText('Invalid product.').nullable().optional(),
   due_date: date().nullable().optional(),
-  remarks: text({ max: 2000, allowBlank: true }).nullable().optional(),
+  remarks: text({ max: 2000, allowBlank: true, multiline: true }).nullable().optional(),
 };
 
 const createFromTemplateBody = z.object({
@@ -53,10 +54,10 @@ const CREATE_RESPONSES = {
 };
 
 /** The 201 of a create: the new workorder, named by `Location`. */
-async function created(deps: ApiDeps, row: WorkorderRow): Promise<Answer> {
+async function created(deps: ApiDeps, auth: Auth, row: WorkorderRow): Promise<Answer> {
   return {
     status: 201,
-    body: await renderWorkorder(deps, row, snapshotFromRow(row)),
+    body: await renderWorkorder(deps, auth, row, snapshotFromRow(row)),
     headers: { Location: `${deps.config.publicUrl}/api/v2/workorders/${row.id}/` },
   };
 }
@@ -112,7 +113,7 @@ export const workorderCreateRoutes: RouteSpec[] = [
           totalImpressions: body.total_impressions ?? null,
           remarks: body.remarks ?? '',
         });
-        return created(deps, row);
+        return created(deps, auth, row);
       });
     },
   },
@@ -139,7 +140,7 @@ export const workorderCreateRoutes: RouteSpec[] = [
           dueDate: body.due_date ?? null,
           remarks: body.remarks ?? '',
         });
-        return created(deps, row);
+        return created(deps, auth, row);
       });
     },
   },

@@ -69,7 +69,7 @@ export const workorderPrintingRoutes: RouteSpec[] = [
         externalId: body.external_id ?? '',
       };
       const snapshot = await deps.gateway.update(row.workflow_id, printerConfirmUpdate, confirmation);
-      res.json(await renderWorkorder(deps, row, snapshot));
+      res.json(await renderWorkorder(deps, auth, row, snapshot));
     },
   },
   {
@@ -87,7 +87,7 @@ export const workorderPrintingRoutes: RouteSpec[] = [
         throw forbidden('Only the printing partner can mark a workorder printed.');
       }
       const snapshot = await deps.gateway.update(row.workflow_id, markPrintedUpdate);
-      res.json(await renderWorkorder(deps, row, snapshot));
+      res.json(await renderWorkorder(deps, auth, row, snapshot));
     },
   },
 ];

@@ -46,6 +46,7 @@ export const workorderReadRoutes: RouteSpec[] = [
       });
       const results = await renderWorkorders(
         deps,
+        auth,
         rows.map((row) => ({ row, snapshot: snapshotFromRow(row) })),
       );
       res.json(paginated(req, deps.config.publicUrl, page, count, results));
@@ -61,7 +62,7 @@ export const workorderReadRoutes: RouteSpec[] = [
     responses: { 200: { description: 'The workorder.', schema: workorderSchema }, ...OBJECT_ERRORS },
     async handle({ req, res, auth, deps }) {
       const row = await visibleWorkorder(deps, auth, req);
-      res.json(await renderWorkorder(deps, row, await currentSnapshot(deps, row)));
+      res.json(await renderWorkorder(deps, auth, row, await currentSnapshot(deps, row)));
     },
   },
 ];
