@@ -1,17 +1,22 @@
 import { z } from 'zod';
 import { calibrationParameters, type CalibratedSubstrate } from '../../store/printing';
-import type { EquipmentRow } from '../../store/schema';
 import { fieldError, invalidPk } from '../errors';
 import { orderingQuery, pageOf, paginated, paginationQuery } from '../pagination';
 import { AUTH_ERRORS, type RouteSpec } from '../route';
-import { id, parseQuery } from '../validation';
+import { boolean, id, parseQuery } from '../validation';
+import { equipmentJson, substrateJson } from './partner-setup';
 
-const equipmentQuery = z.object({ ...paginationQuery, ordering: orderingQuery });
-const substratesQuery = z.object({ ...paginationQuery, ordering: orderingQuery, equipment: id() });
-
-function equipmentJson(e: EquipmentRow) {
-  return { id: e.id, name: e.name, dpi: e.dpi, creation_date: e.creation_date };
-}
+const equipmentQuery = z.object({
+  ...paginationQuery,
+  ordering: orderingQuery,
+  archived: boolean().optional(),
+});
+const substratesQuery = z.object({
+  ...paginationQuery,
+  ordering: orderingQuery,
+  equipment: id().optional(),
+  archived: boolean().optional(),
+});
 
 function calibratedSubstrateJson(s: CalibratedSubstrate) {
   return {
@@ -40,17 +45,19 @@ export const printingRoutes: RouteSpec[] = [
     async handle({ req, res, auth, deps }) {
       const q = parseQuery(equipmentQuery, req.query);
       const page = pageOf(q);
-      const { rows, count } = await deps.repos.printing.listEquipment(auth.company.id, {
-        ordering: q.ordering ?? '-id',
-        ...page,
-      });
+      const { rows, count } = await deps.repos.printing.listEquipment(
+        auth.company.id,
+        { ordering: q.ordering ?? '-id', ...page },
+        { archived: q.archived ?? false },
+      );
       res.json(paginated(req, deps.config.publicUrl, page, count, rows.map(equipmentJson)));
     },
   },
   {
     method: 'get',
     path: '/api/v2/substrates/',
-    summary: 'Substrates calibrated for an equipment',
+    summary:
+      'Substrates: with `equipment`, those calibrated for it (the confirm list); without, all of the partner’s',
     tag: 'Printing',
     auth: 'token',
     permission: 'workorder_view',
@@ -58,9 +65,20 @@ export const printingRoutes: RouteSpec[] = [
     responses: { 200: 'A page of substrates.', 400: 'Missing or unknown equipment.', ...AUTH_ERRORS },
     async handle({ req, res, auth, deps }) {
       const q = parseQuery(substratesQuery, req.query);
+      if (q.equipment === undefined) {
+        const page = pageOf(q);
+        const { rows, count } = await deps.repos.printing.listSubstrates(
+          auth.company.id,
+          { ordering: q.ordering ?? '-id', ...page },
+          { archived: q.archived ?? false },
+        );
+        res.json(paginated(req, deps.config.publicUrl, page, count, rows.map(substrateJson)));
+        return;
+      }
       // Another company's equipment is answered like a missing one: the same 400, nothing revealed.
       const equipment = await deps.repos.printing.equipmentOf(auth.company.id, q.equipment);
       if (!equipment) throw fieldError('equipment', invalidPk(q.equipment));
+      if (equipment.archived_at) throw fieldError('equipment', `Equipment "${equipment.id}" is archived.`);
       const page = pageOf(q);
       const { rows, count } = await deps.repos.printing.listCalibratedSubstrates(equipment.id, {
         ordering: q.ordering ?? '-id',
