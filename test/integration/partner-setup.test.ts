@@ -220,14 +220,11 @@ test("another partner's objects are 404, and brands may not manage presses", asy
   const byBrand = await brand.client.post<Json>('/api/v2/equipment/', { name: 'Brand press', dpi: 600 });
   expect(byBrand.status).toBe(403);
   // Even with the permission, a brand is not a printing partner.
-  const brandToken = await stack.fixtures.token(brand.company, ['printing_setup']);
-  const withPermission = await new ApiClient(stack.baseUrl, brandToken.token).post<Json>(
-    '/api/v2/equipment/',
-    {
-      name: 'Brand press',
-      dpi: 600,
-    },
-  );
+  const brandSetup = await stack.fixtures.token(brand.company, ['printing_setup']);
+  const withPermission = await brandSetup.client.post<Json>('/api/v2/equipment/', {
+    name: 'Brand press',
+    dpi: 600,
+  });
   expect(withPermission.status).toBe(403);
   expect(withPermission.body.detail).toBe(
     'Only printing partners manage presses, substrates and calibrations.',
