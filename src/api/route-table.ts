@@ -4,6 +4,7 @@ import { codeRoutes } from './routes/codes';
 import { docsRoutes } from './routes/docs';
 import { meRoutes } from './routes/me';
 import { operationsRoutes } from './routes/operations';
+import { partnerSetupRoutes } from './routes/partner-setup';
 import { partnershipRoutes } from './routes/partnerships';
 import { printingRoutes } from './routes/printing';
 import { productMediaRoutes } from './routes/product-media';
@@ -31,6 +32,7 @@ export const ROUTES: RouteSpec[] = [
   ...workorderCodesRoutes,
   ...codeRoutes,
   ...printingRoutes,
+  ...partnerSetupRoutes,
   ...partnershipRoutes,
   ...brandRoutes,
   ...productRoutes,

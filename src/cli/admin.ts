@@ -18,6 +18,7 @@ const USAGE = `usage: npm run --silent admin -- <command>
   template create --company ID --name NAME --type SID|SSC [--code-layout qr|sg-inside|sg-outside]
                   [--printing-partner ID] [--url-prefix PREFIX] [--no-serial-number]
                   [--activate-on-complete] [--static] [--hybrid] [--description TEXT]
+                  [--calibration-approval]   (printer-confirm takes operator-approved calibrations only)
   brand create --company ID --name NAME    (a brand of a brand_owner company, for its products)
 ${PRINTING_USAGE}
 ${PARTNERSHIP_USAGE}
@@ -80,6 +81,7 @@ async function run(argv: string[], repos: Repositories, config: Config): Promise
       'url-prefix': { type: 'string' },
       'no-serial-number': { type: 'boolean' },
       'activate-on-complete': { type: 'boolean' },
+      'calibration-approval': { type: 'boolean' },
       static: { type: 'boolean' },
       hybrid: { type: 'boolean' },
       description: { type: 'string' },
@@ -157,6 +159,7 @@ async function run(argv: string[], repos: Repositories, config: Config): Promise
         codeLayout: layout as 'qr' | 'sg-inside' | 'sg-outside',
         useSerialNumber: !values['no-serial-number'],
         activateOnComplete: Boolean(values['activate-on-complete']),
+        calibrationApproval: Boolean(values['calibration-approval']),
         isStaticPrint: Boolean(values.static),
         isHybrid: Boolean(values.hybrid),
         urlPrefix,

@@ -8,7 +8,8 @@ export const PRINTING_NOUNS = ['equipment', 'substrate', 'calibration'] as const
 export const PRINTING_USAGE = `  equipment create --company ID --name NAME --dpi N
   substrate create --company ID --name NAME [--description TEXT]
   calibration create --equipment ID --substrate ID [--module-size-mm X] [--cell-dots N]
-                     [--dot-gain PERCENT] [--ink-density X]`;
+                     [--dot-gain PERCENT] [--ink-density X]
+  calibration approve ID      (a measured calibration, for templates made with --calibration-approval)`;
 
 /**
  * Calibration parameters the renderer reads: the printed QR module size (mm), the printer dots per
@@ -37,9 +38,10 @@ export async function runPrintingCommand(
   usage: Usage,
 ): Promise<unknown> {
   const [noun, verb, ...rest] = argv;
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: rest,
     strict: true,
+    allowPositionals: true,
     options: {
       company: { type: 'string' },
       name: { type: 'string' },
@@ -119,6 +121,20 @@ export async function runPrintingCommand(
       }
       const row = await repos.printing.createCalibration({ equipmentId, substrateId, parameters });
       return { ...row, parameters };
+    }
+    case 'calibration approve': {
+      const [raw] = positionals;
+      if (raw === undefined || !/^\d+$/.test(raw) || Number(raw) < 1)
+        throw usage('calibration approve takes a calibration id');
+      const calibration = await repos.printing.calibrationById(Number(raw));
+      if (!calibration) throw usage(`no calibration ${raw}`);
+      if (calibration.status !== 'active') {
+        throw usage(`calibration ${raw} has no measurements yet: the partner submits them first`);
+      }
+      const approved = await repos.printing.approveCalibration(calibration.id);
+      return (
+        approved && { ...approved, parameters: JSON.parse(approved.parameters) as CalibrationParameters }
+      );
     }
     default:
       throw usage(`unknown command "${[noun, verb].filter(Boolean).join(' ')}"`);

@@ -88,7 +88,7 @@ export interface PageRequest {
 
 /** One page of the filtered rows and the count of all of them, for the paged list endpoints. */
 export async function orderedPage<
-  T extends 'workorders' | 'products' | 'templates' | 'brands' | 'equipment' | 'partnerships',
+  T extends 'workorders' | 'products' | 'templates' | 'brands' | 'equipment' | 'substrates' | 'partnerships',
 >(
   filtered: SelectQueryBuilder<Database, T, object>,
   page: PageRequest,

@@ -313,6 +313,36 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '010_partner_setup': {
+      async up(db: Kysely<unknown>) {
+        // Partners manage their presses and substrates themselves: archived, never deleted, while
+        // workorders name them.
+        await db.schema
+          .alterTable('equipment')
+          .addColumn('model', 'text', (c) => c.notNull().defaultTo(''))
+          .execute();
+        await db.schema
+          .alterTable('equipment')
+          .addColumn('notes', 'text', (c) => c.notNull().defaultTo(''))
+          .execute();
+        await db.schema.alterTable('equipment').addColumn('archived_at', 'text').execute();
+        await db.schema.alterTable('substrates').addColumn('archived_at', 'text').execute();
+        // A calibration is a step: requested (a chart to print), measured, perhaps approved, perhaps
+        // expiring. Rows made before are measured and active already.
+        await db.schema
+          .alterTable('calibrations')
+          .addColumn('status', 'text', (c) => c.notNull().defaultTo('active'))
+          .execute();
+        await db.schema.alterTable('calibrations').addColumn('measured_at', 'text').execute();
+        await db.schema.alterTable('calibrations').addColumn('approved_at', 'text').execute();
+        await db.schema.alterTable('calibrations').addColumn('valid_until', 'text').execute();
+        // A template may ask for calibrations an operator approved (seed 002's Scantrust engineers).
+        await db.schema
+          .alterTable('templates')
+          .addColumn('calibration_approval', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+      },
+    },
   };
 }
 

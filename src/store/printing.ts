@@ -2,6 +2,16 @@ import type { Kysely } from 'kysely';
 import { nowIso, orderedPage, type PageRequest } from './database';
 import type { CalibrationRow, Database, EquipmentRow, SubstrateRow } from './schema';
 
+/** Today as an ISO date (YYYY-MM-DD, UTC): a calibration is usable through its `valid_until` day. */
+export const today = (): string => new Date().toISOString().slice(0, 10);
+
+/** A calibration with the names of its press and substrate, as a partner lists them. */
+export interface CalibrationListRow extends CalibrationRow {
+  equipment_name: string;
+  equipment_dpi: number;
+  substrate_name: string;
+}
+
 /** A calibration's printing parameters: named numbers (and the odd label) the renderer reads. */
 export type CalibrationParameters = Record<string, number | string>;
 
@@ -14,12 +24,181 @@ export interface CalibratedSubstrate extends SubstrateRow {
 /** Equipment, substrates and calibrations: a printing partner's reference data. */
 export function printingRepository(db: Kysely<Database>) {
   return {
-    async createEquipment(input: { companyId: number; name: string; dpi: number }): Promise<EquipmentRow> {
+    async createEquipment(input: {
+      companyId: number;
+      name: string;
+      dpi: number;
+      model?: string;
+      notes?: string;
+    }): Promise<EquipmentRow> {
       return db
         .insertInto('equipment')
-        .values({ company_id: input.companyId, name: input.name, dpi: input.dpi, creation_date: nowIso() })
+        .values({
+          company_id: input.companyId,
+          name: input.name,
+          dpi: input.dpi,
+          model: input.model ?? '',
+          notes: input.notes ?? '',
+          creation_date: nowIso(),
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
+    },
+
+    async updateEquipment(
+      id: number,
+      patch: { name?: string; dpi?: number; model?: string; notes?: string },
+    ): Promise<EquipmentRow> {
+      if (Object.keys(patch).length > 0)
+        await db.updateTable('equipment').set(patch).where('id', '=', id).execute();
+      return db.selectFrom('equipment').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    },
+
+    async archiveEquipment(id: number): Promise<EquipmentRow> {
+      await db
+        .updateTable('equipment')
+        .set({ archived_at: nowIso() })
+        .where('id', '=', id)
+        .where('archived_at', 'is', null)
+        .execute();
+      return db.selectFrom('equipment').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    },
+
+    /** Another live object of the company already has the name (archived ones give theirs up). */
+    async nameTaken(
+      table: 'equipment' | 'substrates',
+      companyId: number,
+      name: string,
+      exceptId?: number,
+    ): Promise<boolean> {
+      let q = db
+        .selectFrom(table)
+        .select('id')
+        .where('company_id', '=', companyId)
+        .where('name', '=', name)
+        .where('archived_at', 'is', null);
+      if (exceptId !== undefined) q = q.where('id', '!=', exceptId);
+      return (await q.executeTakeFirst()) !== undefined;
+    },
+
+    async updateSubstrate(id: number, patch: { name?: string; description?: string }): Promise<SubstrateRow> {
+      if (Object.keys(patch).length > 0)
+        await db.updateTable('substrates').set(patch).where('id', '=', id).execute();
+      return db.selectFrom('substrates').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    },
+
+    async archiveSubstrate(id: number): Promise<SubstrateRow> {
+      await db
+        .updateTable('substrates')
+        .set({ archived_at: nowIso() })
+        .where('id', '=', id)
+        .where('archived_at', 'is', null)
+        .execute();
+      return db.selectFrom('substrates').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    },
+
+    /** The company's substrate with this id; another company's is as good as absent. */
+    async substrateOf(companyId: number, id: number): Promise<SubstrateRow | undefined> {
+      return db
+        .selectFrom('substrates')
+        .selectAll()
+        .where('id', '=', id)
+        .where('company_id', '=', companyId)
+        .executeTakeFirst();
+    },
+
+    async listSubstrates(
+      companyId: number,
+      page: PageRequest,
+      opts: { archived: boolean },
+    ): Promise<{ rows: SubstrateRow[]; count: number }> {
+      let q = db.selectFrom('substrates').where('company_id', '=', companyId);
+      if (!opts.archived) q = q.where('archived_at', 'is', null);
+      return orderedPage(q, page);
+    },
+
+    /** A calibration asked for: a chart to print, no values yet. */
+    async requestCalibration(input: {
+      equipmentId: number;
+      substrateId: number;
+      validUntil: string | null;
+    }): Promise<CalibrationRow> {
+      return db
+        .insertInto('calibrations')
+        .values({
+          equipment_id: input.equipmentId,
+          substrate_id: input.substrateId,
+          parameters: '{}',
+          status: 'measuring',
+          valid_until: input.validUntil,
+          creation_date: nowIso(),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    },
+
+    /** The partner's measured values: the calibration is active; an earlier approval no longer holds. */
+    async recordMeasurements(
+      id: number,
+      parameters: CalibrationParameters,
+      validUntil: string | null | undefined,
+    ): Promise<CalibrationRow> {
+      await db
+        .updateTable('calibrations')
+        .set({
+          parameters: JSON.stringify(parameters),
+          status: 'active',
+          measured_at: nowIso(),
+          approved_at: null,
+          ...(validUntil !== undefined ? { valid_until: validUntil } : {}),
+        })
+        .where('id', '=', id)
+        .execute();
+      return db.selectFrom('calibrations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    },
+
+    async approveCalibration(id: number): Promise<CalibrationRow | undefined> {
+      await db
+        .updateTable('calibrations')
+        .set({ approved_at: nowIso() })
+        .where('id', '=', id)
+        .where('status', '=', 'active')
+        .execute();
+      return db.selectFrom('calibrations').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+
+    async calibrationById(id: number): Promise<CalibrationRow | undefined> {
+      return db.selectFrom('calibrations').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+
+    /** The company's calibration (through its press) with the names; another company's is absent. */
+    async calibrationOf(companyId: number, id: number): Promise<CalibrationListRow | undefined> {
+      return calibrationsOf(companyId).where('calibrations.id', '=', id).executeTakeFirst();
+    },
+
+    async listCalibrations(
+      companyId: number,
+      page: PageRequest,
+      filter: { equipment?: number; substrate?: number },
+    ): Promise<{ rows: CalibrationListRow[]; count: number }> {
+      let q = calibrationsOf(companyId);
+      if (filter.equipment !== undefined) q = q.where('calibrations.equipment_id', '=', filter.equipment);
+      if (filter.substrate !== undefined) q = q.where('calibrations.substrate_id', '=', filter.substrate);
+      const direction = page.ordering.startsWith('-') ? 'desc' : 'asc';
+      const column = page.ordering.replace('-', '') as 'id' | 'creation_date';
+      const [rows, total] = await Promise.all([
+        q
+          .orderBy(`calibrations.${column}`, direction)
+          .orderBy('calibrations.id', direction)
+          .limit(page.limit)
+          .offset(page.offset)
+          .execute(),
+        q
+          .clearSelect()
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow(),
+      ]);
+      return { rows, count: Number(total.n) };
     },
 
     async createSubstrate(input: {
@@ -77,19 +256,32 @@ export function printingRepository(db: Kysely<Database>) {
     async listEquipment(
       companyId: number,
       page: PageRequest,
+      opts: { archived: boolean } = { archived: false },
     ): Promise<{ rows: EquipmentRow[]; count: number }> {
-      return orderedPage(db.selectFrom('equipment').where('company_id', '=', companyId), page);
+      let q = db.selectFrom('equipment').where('company_id', '=', companyId);
+      if (!opts.archived) q = q.where('archived_at', 'is', null);
+      return orderedPage(q, page);
     },
 
-    /** Substrates calibrated for the equipment, each with its calibration. */
+    /**
+     * Substrates the equipment may print on, each with its calibration: measured, not expired, not
+     * archived, and approved by an operator when `approvedOnly` (a template asking for it).
+     */
     async listCalibratedSubstrates(
       equipmentId: number,
       page: PageRequest,
+      opts: { approvedOnly: boolean } = { approvedOnly: false },
     ): Promise<{ rows: CalibratedSubstrate[]; count: number }> {
-      const q = db
+      let q = db
         .selectFrom('calibrations')
         .innerJoin('substrates', 'substrates.id', 'calibrations.substrate_id')
-        .where('calibrations.equipment_id', '=', equipmentId);
+        .where('calibrations.equipment_id', '=', equipmentId)
+        .where('calibrations.status', '=', 'active')
+        .where('substrates.archived_at', 'is', null)
+        .where((eb) =>
+          eb.or([eb('calibrations.valid_until', 'is', null), eb('calibrations.valid_until', '>=', today())]),
+        );
+      if (opts.approvedOnly) q = q.where('calibrations.approved_at', 'is not', null);
       // orderedPage cannot order a join: the columns here are the substrate's.
       const column = page.ordering.replace('-', '') as 'id' | 'creation_date';
       const direction = page.ordering.startsWith('-') ? 'desc' : 'asc';
@@ -116,6 +308,20 @@ export function printingRepository(db: Kysely<Database>) {
         .executeTakeFirst();
     },
   };
+
+  function calibrationsOf(companyId: number) {
+    return db
+      .selectFrom('calibrations')
+      .innerJoin('equipment', 'equipment.id', 'calibrations.equipment_id')
+      .innerJoin('substrates', 'substrates.id', 'calibrations.substrate_id')
+      .where('equipment.company_id', '=', companyId)
+      .selectAll('calibrations')
+      .select([
+        'equipment.name as equipment_name',
+        'equipment.dpi as equipment_dpi',
+        'substrates.name as substrate_name',
+      ]);
+  }
 }
 export type PrintingRepository = ReturnType<typeof printingRepository>;
 

@@ -43,6 +43,8 @@ export interface TemplateTable {
   url_prefix: string;
   printing_partner_id: number | null;
   is_archived: Flag;
+  /** 1: printer-confirm takes only calibrations an operator approved. */
+  calibration_approval: Generated<Flag>;
   creation_date: string;
 }
 
@@ -158,6 +160,10 @@ export interface EquipmentTable {
   company_id: number;
   name: string;
   dpi: number;
+  model: Generated<string>;
+  notes: Generated<string>;
+  /** Set when the partner archived it: out of the confirm list, kept for the workorders naming it. */
+  archived_at: string | null;
   creation_date: string;
 }
 
@@ -167,6 +173,7 @@ export interface SubstrateTable {
   company_id: number;
   name: string;
   description: string;
+  archived_at: string | null;
   creation_date: string;
 }
 
@@ -175,9 +182,18 @@ export interface CalibrationTable {
   id: Generated<number>;
   equipment_id: number;
   substrate_id: number;
+  /** The measured values as JSON (`{}` until measured). */
   parameters: string;
+  /** `measuring` (chart issued), `pending_approval` (measured, an operator must approve), `active`. */
+  status: Generated<CalibrationStatus>;
+  measured_at: string | null;
+  approved_at: string | null;
+  /** The last day (ISO date) the calibration may be used; null: no end. */
+  valid_until: string | null;
   creation_date: string;
 }
+
+export type CalibrationStatus = 'measuring' | 'pending_approval' | 'active';
 
 /** A brand's change of a workorder's code statuses: one row per range (docs/product.md, Code status). */
 export interface CodeStatusChangeTable {

@@ -14,6 +14,8 @@ export interface NewTemplate {
   isHybrid: boolean;
   urlPrefix: string;
   printingPartnerId: number | null;
+  /** Printer-confirm takes only calibrations an operator approved. */
+  calibrationApproval?: boolean;
 }
 
 export function templateRepository(db: Kysely<Database>) {
@@ -33,6 +35,7 @@ export function templateRepository(db: Kysely<Database>) {
           is_hybrid: t.isHybrid ? 1 : 0,
           url_prefix: t.urlPrefix,
           printing_partner_id: t.printingPartnerId,
+          calibration_approval: t.calibrationApproval ? 1 : 0,
           is_archived: 0,
           creation_date: nowIso(),
         })

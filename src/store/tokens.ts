@@ -16,6 +16,7 @@ export const PERMISSIONS = [
   'product_delete',
   'partnership_view',
   'partnership_manage',
+  'printing_setup',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

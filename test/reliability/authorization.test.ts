@@ -29,6 +29,12 @@ interface World {
   brandId: number;
   press: number;
   paper: number;
+  /** The press × paper calibration. */
+  calibration: number;
+  /** A substrate of the partner's with no calibration on the press yet. */
+  spareSubstrate: number;
+  pressToArchive: number;
+  substrateToArchive: number;
   /** Partnerships of other brands with the partner, each changed by one route's right caller. */
   toAccept: number;
   toDecline: number;
@@ -149,6 +155,93 @@ const FIXTURES: Record<string, Fixture> = {
     otherBrand: 400, // the equipment is not theirs
     unrelatedPartner: 400,
   },
+  'post /api/v2/equipment/': {
+    right: 'partner',
+    path: () => '/api/v2/equipment/',
+    body: (_w, n) => ({ name: `Matrix press ${n}`, dpi: 600 }),
+    rightStatus: 201,
+    otherBrand: 403, // partners only
+    unrelatedPartner: 201, // a press of its own
+  },
+  'get /api/v2/equipment/:id/': {
+    right: 'partner',
+    path: (w) => `/api/v2/equipment/${w.press}/`,
+    rightStatus: 200,
+    otherBrand: 403,
+  },
+  'patch /api/v2/equipment/:id/': {
+    right: 'partner',
+    path: (w) => `/api/v2/equipment/${w.press}/`,
+    body: (_w, n) => ({ notes: `matrix ${n}` }),
+    rightStatus: 200,
+    otherBrand: 403,
+  },
+  'post /api/v2/equipment/:id/archive/': {
+    right: 'partner',
+    path: (w) => `/api/v2/equipment/${w.pressToArchive}/archive/`,
+    rightStatus: 200,
+    otherBrand: 403,
+  },
+  'post /api/v2/substrates/': {
+    right: 'partner',
+    path: () => '/api/v2/substrates/',
+    body: (_w, n) => ({ name: `Matrix paper ${n}` }),
+    rightStatus: 201,
+    otherBrand: 403,
+    unrelatedPartner: 201,
+  },
+  'get /api/v2/substrates/:id/': {
+    right: 'partner',
+    path: (w) => `/api/v2/substrates/${w.paper}/`,
+    rightStatus: 200,
+    otherBrand: 403,
+  },
+  'patch /api/v2/substrates/:id/': {
+    right: 'partner',
+    path: (w) => `/api/v2/substrates/${w.paper}/`,
+    body: (_w, n) => ({ description: `matrix ${n}` }),
+    rightStatus: 200,
+    otherBrand: 403,
+  },
+  'post /api/v2/substrates/:id/archive/': {
+    right: 'partner',
+    path: (w) => `/api/v2/substrates/${w.substrateToArchive}/archive/`,
+    rightStatus: 200,
+    otherBrand: 403,
+  },
+  'get /api/v2/calibrations/': {
+    right: 'partner',
+    path: () => '/api/v2/calibrations/',
+    rightStatus: 200,
+    otherBrand: 403,
+  },
+  'post /api/v2/calibrations/': {
+    right: 'partner',
+    path: () => '/api/v2/calibrations/',
+    body: (w) => ({ equipment: w.press, substrate: w.spareSubstrate }),
+    rightStatus: 201,
+    otherBrand: 403,
+    unrelatedPartner: 400, // another partner's press and substrate: unknown to it
+  },
+  'get /api/v2/calibrations/:id/': {
+    right: 'partner',
+    path: (w) => `/api/v2/calibrations/${w.calibration}/`,
+    rightStatus: 200,
+    otherBrand: 403,
+  },
+  'get /api/v2/calibrations/:id/chart/': {
+    right: 'partner',
+    path: (w) => `/api/v2/calibrations/${w.calibration}/chart/`,
+    rightStatus: 200,
+    otherBrand: 403,
+  },
+  'post /api/v2/calibrations/:id/measurements/': {
+    right: 'partner',
+    path: (w) => `/api/v2/calibrations/${w.calibration}/measurements/`,
+    body: () => ({ module_size_mm: 0.5, cell_dots: 2, dot_gain: 10 }),
+    rightStatus: 200,
+    otherBrand: 403,
+  },
   'get /api/v2/brands/': {
     right: 'brand',
     path: () => '/api/v2/brands/',
@@ -244,7 +337,10 @@ beforeAll(async () => {
   const unrelated = await fixtures.printingPartner('Unrelated Print', 'other@matrix.example');
   const press = await fixtures.equipment(partner.company, 'Press', 600);
   const paper = await fixtures.substrate(partner.company, 'Paper');
-  await fixtures.calibration(press, paper);
+  const calibration = await fixtures.calibration(press, paper);
+  const spareSubstrate = await fixtures.substrate(partner.company, 'Spare paper');
+  const pressToArchive = await fixtures.equipment(partner.company, 'Old press', 300);
+  const substrateToArchive = await fixtures.substrate(partner.company, 'Old paper');
   const sid = (await fixtures.sidTemplate(brandA.company, 'SID')).id;
   const ssc = (await fixtures.sscTemplate(brandA.company, 'SSC', { printingPartner: partner.company })).id;
   const create = async (template: number) =>
@@ -300,6 +396,10 @@ beforeAll(async () => {
     brandId,
     press: press.id,
     paper: paper.id,
+    calibration: calibration.id,
+    spareSubstrate: spareSubstrate.id,
+    pressToArchive: pressToArchive.id,
+    substrateToArchive: substrateToArchive.id,
   };
 }, 180_000);
 

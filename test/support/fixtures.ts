@@ -27,6 +27,7 @@ export const PRODUCT_PERMISSIONS = permissionsOf('product_');
 export const PARTNER_PERMISSIONS: Permission[] = [
   ...ALL_WORKORDER_PERMISSIONS.filter((p) => p !== 'workorder_create'),
   ...permissionsOf('partnership_'),
+  'printing_setup',
 ];
 
 /** A company calling the API with a token of its own. */
@@ -44,6 +45,7 @@ export interface TemplateOptions {
   activateOnComplete?: boolean;
   isStaticPrint?: boolean;
   isHybrid?: boolean;
+  calibrationApproval?: boolean;
 }
 
 /** A calibration with its parameters read back. */
@@ -126,6 +128,7 @@ export class Fixtures {
       isHybrid: options.isHybrid ?? false,
       urlPrefix: options.urlPrefix ?? 'HTTPS://QR.EXAMPLE.COM/Q/',
       printingPartnerId: options.printingPartner?.id ?? null,
+      calibrationApproval: options.calibrationApproval ?? false,
     });
   }
 

@@ -1,26 +1,28 @@
 import { z } from 'zod';
 import { calibrationParameters, type CalibratedSubstrate } from '../../store/printing';
-import type { EquipmentRow } from '../../store/schema';
 import { fieldError, invalidPk } from '../errors';
 import { orderingQuery, pageOf, paginated, paginationQuery } from '../pagination';
 import { AUTH_ERRORS, type RouteSpec } from '../route';
-import { idField, named, pageSchema, timestampField } from '../schemas';
-import { id, parseQuery } from '../validation';
+import { idField, named, pageSchema } from '../schemas';
+import { boolean, id, parseQuery } from '../validation';
+import { equipmentJson, equipmentSchema, substrateJson, substrateSchema } from './partner-setup';
 
-const equipmentQuery = z.object({ ...paginationQuery, ordering: orderingQuery });
-const substratesQuery = z.object({ ...paginationQuery, ordering: orderingQuery, equipment: id() });
+const equipmentQuery = z.object({
+  ...paginationQuery,
+  ordering: orderingQuery,
+  archived: boolean().optional(),
+});
+const substratesQuery = z.object({
+  ...paginationQuery,
+  ordering: orderingQuery,
+  equipment: id().optional(),
+  archived: boolean().optional(),
+});
 
-const equipmentSchema = named(
-  'Equipment',
-  z.object({ id: idField(), name: z.string(), dpi: z.number(), creation_date: timestampField() }),
-);
 const calibratedSubstrateSchema = named(
   'CalibratedSubstrate',
   z.object({
-    id: idField(),
-    name: z.string(),
-    description: z.string(),
-    creation_date: timestampField(),
+    ...substrateSchema.shape,
     calibration: z.object({
       id: idField(),
       parameters: z.record(z.string(), z.union([z.number(), z.string()])),
@@ -28,18 +30,12 @@ const calibratedSubstrateSchema = named(
   }),
 );
 const equipmentPage = pageSchema('EquipmentPage', equipmentSchema);
-const substratePage = pageSchema('CalibratedSubstratePage', calibratedSubstrateSchema);
-
-function equipmentJson(e: EquipmentRow): z.infer<typeof equipmentSchema> {
-  return { id: e.id, name: e.name, dpi: e.dpi, creation_date: e.creation_date };
-}
+/** With `equipment`, the substrates calibrated for it (each with its calibration); without, all of them. */
+const substratePage = pageSchema('SubstratePage', z.union([calibratedSubstrateSchema, substrateSchema]));
 
 function calibratedSubstrateJson(s: CalibratedSubstrate): z.infer<typeof calibratedSubstrateSchema> {
   return {
-    id: s.id,
-    name: s.name,
-    description: s.description,
-    creation_date: s.creation_date,
+    ...substrateJson(s),
     calibration: {
       id: s.calibration_id,
       parameters: calibrationParameters({ parameters: s.calibration_parameters }),
@@ -65,17 +61,19 @@ export const printingRoutes: RouteSpec[] = [
     async handle({ req, res, auth, deps }) {
       const q = parseQuery(equipmentQuery, req.query);
       const page = pageOf(q);
-      const { rows, count } = await deps.repos.printing.listEquipment(auth.company.id, {
-        ordering: q.ordering ?? '-id',
-        ...page,
-      });
+      const { rows, count } = await deps.repos.printing.listEquipment(
+        auth.company.id,
+        { ordering: q.ordering ?? '-id', ...page },
+        { archived: q.archived ?? false },
+      );
       res.json(paginated(req, deps.config.publicUrl, page, count, rows.map(equipmentJson)));
     },
   },
   {
     method: 'get',
     path: '/api/v2/substrates/',
-    summary: 'Substrates calibrated for an equipment',
+    summary:
+      'Substrates: with `equipment`, those calibrated for it (the confirm list); without, all of the partner’s',
     tag: 'Printing',
     auth: 'token',
     permission: 'workorder_view',
@@ -87,9 +85,20 @@ export const printingRoutes: RouteSpec[] = [
     },
     async handle({ req, res, auth, deps }) {
       const q = parseQuery(substratesQuery, req.query);
+      if (q.equipment === undefined) {
+        const page = pageOf(q);
+        const { rows, count } = await deps.repos.printing.listSubstrates(
+          auth.company.id,
+          { ordering: q.ordering ?? '-id', ...page },
+          { archived: q.archived ?? false },
+        );
+        res.json(paginated(req, deps.config.publicUrl, page, count, rows.map(substrateJson)));
+        return;
+      }
       // Another company's equipment is answered like a missing one: the same 400, nothing revealed.
       const equipment = await deps.repos.printing.equipmentOf(auth.company.id, q.equipment);
       if (!equipment) throw fieldError('equipment', invalidPk(q.equipment));
+      if (equipment.archived_at) throw fieldError('equipment', `Equipment "${equipment.id}" is archived.`);
       const page = pageOf(q);
       const { rows, count } = await deps.repos.printing.listCalibratedSubstrates(equipment.id, {
         ordering: q.ordering ?? '-id',

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { calibrationParameters } from '../../store/printing';
+import type { CalibrationRow } from '../../store/schema';
+import { calibrationState } from './partner-setup';
 import { markPrintedUpdate, printerConfirmUpdate } from '../../shared/messages';
 import type { PrinterConfirmation } from '../../shared/workorder';
 import { fieldError, forbidden, invalidPk, invalidState } from '../errors';
@@ -14,6 +16,29 @@ const printerConfirmBody = z.object({
   substrate: id(),
   external_id: text({ max: 255, allowBlank: true }).nullable().optional(),
 });
+
+/**
+ * Why a calibration cannot clear a press and substrate for this workorder, or null when it can: one
+ * exists, is measured, has not expired, and is approved by an operator when the template asks for it.
+ */
+function calibrationRefusal(
+  calibration: CalibrationRow | undefined,
+  equipmentId: number,
+  substrateId: number,
+  approvalRequired: boolean,
+): string | null {
+  const pair = `Substrate "${substrateId}" on equipment "${equipmentId}"`;
+  if (!calibration)
+    return `Substrate "${substrateId}" is not calibrated for equipment "${equipmentId}"; calibrate it first.`;
+  const state = calibrationState(calibration);
+  if (state === 'measuring') return `${pair} is being calibrated: submit the chart's measurements first.`;
+  if (state === 'expired')
+    return `${pair}: the calibration expired after ${calibration.valid_until}; calibrate again.`;
+  if (approvalRequired && calibration.approved_at === null) {
+    return `${pair}: this workorder's template needs a calibration approved by an operator; it awaits approval.`;
+  }
+  return null;
+}
 
 /**
  * The printing partner's steps of an SSC workorder (docs/product.md, Lifecycle). Only the
@@ -50,17 +75,23 @@ export const workorderPrintingRoutes: RouteSpec[] = [
       const body = parseBody(printerConfirmBody, req.body ?? {});
       const equipment = await deps.repos.printing.equipmentOf(row.printing_partner_id, body.equipment);
       if (!equipment) throw fieldError('equipment', invalidPk(body.equipment));
+      if (equipment.archived_at) throw fieldError('equipment', `Equipment "${equipment.id}" is archived.`);
       const substrate = await deps.repos.printing.substrateById(body.substrate);
       if (!substrate || substrate.company_id !== row.printing_partner_id) {
         throw fieldError('substrate', invalidPk(body.substrate));
       }
+      if (substrate.archived_at) throw fieldError('substrate', `Substrate "${substrate.id}" is archived.`);
       const calibration = await deps.repos.printing.calibrationFor(equipment.id, substrate.id);
-      if (!calibration) {
-        throw fieldError(
-          'substrate',
-          `Substrate "${substrate.id}" is not calibrated for equipment "${equipment.id}"; calibrate it first.`,
-        );
-      }
+      const template = row.template_id
+        ? await deps.repos.templates.byIdForCompany(row.template_id, row.company_id)
+        : undefined;
+      const refusal = calibrationRefusal(
+        calibration,
+        equipment.id,
+        substrate.id,
+        template?.calibration_approval === 1,
+      );
+      if (!calibration || refusal) throw fieldError('substrate', refusal ?? 'Not calibrated.');
 
       const confirmation: PrinterConfirmation = {
         equipment: { id: equipment.id, name: equipment.name, dpi: equipment.dpi },
