@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Duration } from '@temporalio/common';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { createCodegenActivities, createOrchestrationActivities } from './activities';
+import { createLinkSigner } from './api/links';
 import { CodePermutation } from './codes/permutation';
 import { createRenderPool } from './codes/render-pool';
 import { deriveSecureGraphicKey } from './codes/secure-graphic';
@@ -115,6 +116,9 @@ export async function runWorker(
         artifacts,
         idempotencyTtlMs: config.idempotencyTtlMs,
         artifactRetentionMs: config.artifactRetentionMs,
+        links: createLinkSigner(secrets.linkSecret, config.publicUrl),
+        taskQueue: config.temporal.taskQueue,
+        webhooks: config.webhooks,
       }),
       interceptors: { activity: [metrics.activityInterceptors] },
       shutdownGraceTime: config.workerShutdownGrace as Duration,

@@ -13,6 +13,7 @@ import { workorderCodesRoutes } from './routes/workorders-codes';
 import { workorderCreateRoutes } from './routes/workorders-create';
 import { workorderPrintingRoutes } from './routes/workorders-printing';
 import { workorderReadRoutes } from './routes/workorders-read';
+import { webhookRoutes } from './routes/webhooks';
 
 export type { RouteSpec };
 
@@ -32,6 +33,7 @@ export const ROUTES: RouteSpec[] = [
   ...codeRoutes,
   ...printingRoutes,
   ...partnershipRoutes,
+  ...webhookRoutes,
   ...brandRoutes,
   ...productRoutes,
   ...productMediaRoutes,

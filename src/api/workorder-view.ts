@@ -2,7 +2,7 @@ import type { WorkorderRow } from '../store/schema';
 import { snapshotFromRow } from '../store/workorders';
 import { Codegen, type WorkorderSnapshot } from '../shared/workorder';
 import type { ApiDeps } from './context';
-import { workorderCatalog } from './product-json';
+import { workorderCatalog, type RenderDeps } from './product-json';
 import { workorderJson } from './serialize';
 
 /**
@@ -20,7 +20,7 @@ export async function currentSnapshot(deps: ApiDeps, row: WorkorderRow): Promise
 }
 
 export async function renderWorkorders(
-  deps: ApiDeps,
+  deps: RenderDeps,
   items: Array<{ row: WorkorderRow; snapshot: WorkorderSnapshot }>,
 ) {
   const ids = new Set<number>();
@@ -41,7 +41,7 @@ export async function renderWorkorders(
   );
 }
 
-export async function renderWorkorder(deps: ApiDeps, row: WorkorderRow, snapshot: WorkorderSnapshot) {
+export async function renderWorkorder(deps: RenderDeps, row: WorkorderRow, snapshot: WorkorderSnapshot) {
   const [json] = await renderWorkorders(deps, [{ row, snapshot }]);
   return json;
 }

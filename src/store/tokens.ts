@@ -16,6 +16,7 @@ export const PERMISSIONS = [
   'product_delete',
   'partnership_view',
   'partnership_manage',
+  'webhook_manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
