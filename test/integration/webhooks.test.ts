@@ -141,6 +141,48 @@ describe('webhook endpoints', () => {
   });
 });
 
+describe('a printing partner', () => {
+  test('receives the events of workorders addressed to it, and no others', async () => {
+    const partner = await stack.fixtures.printingPartner('Hook Print', 'jobs@hook-print.example', [
+      'workorder_view',
+      'webhook_manage',
+    ]);
+    await stack.fixtures.partnership(brand.company, partner.company);
+    const partnerReceiver = await WebhookReceiver.create();
+    await partnerReceiver.up();
+    try {
+      const created = await partner.client.post<Endpoint>('/api/v2/webhooks/', {
+        url: partnerReceiver.url,
+        events: ['workorder.created', 'workorder.completed'],
+      });
+      expect(created.status).toBe(201);
+      const addressed = await brand.client.post<Workorder>('/api/v2/workorders/create-sid/', {
+        reference: 'HOOK-PARTNER',
+        quantity: 3,
+        activate_on_complete: false,
+        printing_partner: partner.company.id,
+      });
+      expect(addressed.status).toBe(201);
+      const notAddressed = await createSid('HOOK-NOT-PARTNER');
+      await brand.client.waitFor(notAddressed.body.id, (w) => w.state === 'completed');
+      await partnerReceiver.until((r) => r.length >= 2, 60_000);
+      const bodies = partnerReceiver.received.map(bodyOf);
+      expect(bodies.map((b) => [b.type, b.data.workorder.id])).toEqual([
+        ['workorder.created', addressed.body.id],
+        ['workorder.completed', addressed.body.id],
+      ]);
+      expect(() =>
+        new Webhook(created.body.secret!).verify(
+          partnerReceiver.received[0].body,
+          partnerReceiver.received[0].headers,
+        ),
+      ).not.toThrow();
+    } finally {
+      await partnerReceiver.down();
+    }
+  });
+});
+
 describe('delivery to a receiver that is down for a while', () => {
   let endpoint: Endpoint;
   const workorders: number[] = [];
