@@ -23,6 +23,7 @@ import {
   type TemporalConnectionSettings,
 } from './temporal-connection';
 import { GENERATOR } from './version';
+import { createSecretBox } from './webhooks/secret-box';
 
 /** Production workers load the prebuilt bundle; from sources, the workflows are bundled at start. */
 function workflowSource(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
@@ -119,6 +120,7 @@ export async function runWorker(
         links: createLinkSigner(secrets.linkSecret, config.publicUrl),
         taskQueue: config.temporal.taskQueue,
         webhooks: config.webhooks,
+        webhookSecrets: createSecretBox(secrets.linkSecret),
       }),
       interceptors: { activity: [metrics.activityInterceptors] },
       shutdownGraceTime: config.workerShutdownGrace as Duration,

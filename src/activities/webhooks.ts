@@ -16,6 +16,7 @@ import type { WorkorderRow } from '../store/schema';
 import { endpointEvents, type NewDelivery } from '../store/webhooks';
 import { wakeWebhookDelivery } from '../webhooks/dispatch';
 import { webhookMessageId, workorderEvents } from '../webhooks/events';
+import type { SecretBox } from '../webhooks/secret-box';
 import { postWebhook, TargetRefused } from '../webhooks/target';
 
 export interface WebhookDeps {
@@ -26,6 +27,8 @@ export interface WebhookDeps {
   /** The orchestration task queue, where delivery workflows run. */
   taskQueue: string;
   webhooks: Config['webhooks'];
+  /** Opens the stored endpoint secrets to sign with. */
+  webhookSecrets: SecretBox;
 }
 
 /** Tries of the compare-and-set before the activity fails (and Temporal retries it). */
@@ -119,7 +122,7 @@ function nextAttemptAt(retry: WebhookRetrySettings, attempt: number): string {
  * body. A 2xx answer delivers it; anything else is recorded and thrown, so Temporal retries it.
  */
 export async function deliverWebhook(
-  deps: Pick<WebhookDeps, 'repos' | 'webhooks'>,
+  deps: Pick<WebhookDeps, 'repos' | 'webhooks' | 'webhookSecrets'>,
   input: { deliveryId: number },
 ): Promise<WebhookAttemptOutcome> {
   const delivery = await deps.repos.webhooks.deliveryById(input.deliveryId);
@@ -130,7 +133,11 @@ export async function deliverWebhook(
   const headers = {
     'webhook-id': delivery.message_id,
     'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
-    'webhook-signature': new Webhook(endpoint.secret).sign(delivery.message_id, sentAt, delivery.payload),
+    'webhook-signature': new Webhook(deps.webhookSecrets.open(endpoint.secret)).sign(
+      delivery.message_id,
+      sentAt,
+      delivery.payload,
+    ),
   };
   const attempt = Context.current().info.attempt;
   let failure: string;

@@ -218,7 +218,7 @@ export interface WebhookEndpointTable {
   description: string;
   /** JSON list of the subscribed event types. */
   events: string;
-  /** The signing secret (`whsec_...`); read only by the delivery activity, never served after creation. */
+  /** The signing secret (`whsec_...`) sealed with AES-256-GCM; opened only by the delivery activity. */
   secret: string;
   is_active: Flag;
   /** Why the service disabled it (3 days of failures), or null. */

@@ -41,9 +41,10 @@ export function webhookRepository(db: Kysely<Database>) {
   const endpoints = () => db.selectFrom('webhook_endpoints').selectAll();
 
   return {
+    /** `sealedSecret`: the signing secret as SecretBox sealed it (src/webhooks/secret-box.ts). */
     async createEndpoint(
       companyId: number,
-      values: Pick<WebhookEndpointTable, 'url' | 'description'> & { events: string[] },
+      values: Pick<WebhookEndpointTable, 'url' | 'description'> & { events: string[]; sealedSecret: string },
     ): Promise<WebhookEndpointRow> {
       const now = nowIso();
       return db
@@ -53,7 +54,7 @@ export function webhookRepository(db: Kysely<Database>) {
           url: values.url,
           description: values.description,
           events: JSON.stringify(values.events),
-          secret: newWebhookSecret(),
+          secret: values.sealedSecret,
           is_active: 1,
           disabled_reason: null,
           creation_date: now,

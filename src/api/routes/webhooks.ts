@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { WEBHOOK_EVENTS } from '../../shared/webhooks';
 import type { WebhookDeliveryRow, WebhookEndpointRow } from '../../store/schema';
-import { endpointEvents } from '../../store/webhooks';
+import { endpointEvents, newWebhookSecret } from '../../store/webhooks';
 import { urlProblem } from '../../webhooks/target';
 import type { Auth } from '../auth';
 import type { ApiDeps } from '../context';
@@ -122,14 +122,16 @@ export const webhookRoutes: RouteSpec[] = [
       await idempotent(deps, req, res, auth.company.id, async () => {
         const body = parseBody(createBody, req.body);
         checkUrl(deps, body.url);
+        const secret = newWebhookSecret();
         const row = await deps.repos.webhooks.createEndpoint(auth.company.id, {
           url: body.url,
           description: body.description ?? '',
           events: body.events,
+          sealedSecret: deps.webhookSecrets.seal(secret),
         });
         return {
           status: 201,
-          body: { ...endpointJson(row), secret: row.secret },
+          body: { ...endpointJson(row), secret },
           headers: { Location: `${deps.config.publicUrl}/api/v2/webhooks/${row.id}/` },
         };
       });

@@ -22,6 +22,8 @@ import { createLinkSigner } from '../../../src/api/links';
 import type { OutgoingMail } from '../../../src/mail/mailer';
 import { Codegen, newSnapshot } from '../../../src/shared/workorder';
 import { openStore, repositories, type Repositories, type Store } from '../../../src/store';
+import { newWebhookSecret } from '../../../src/store/webhooks';
+import { createSecretBox } from '../../../src/webhooks/secret-box';
 import type { WorkorderRow } from '../../../src/store/schema';
 
 let dir: string;
@@ -34,6 +36,7 @@ const received: Array<{ headers: Record<string, string>; body: string }> = [];
 const sent: OutgoingMail[] = [];
 const woken: unknown[] = [];
 let deps: WebhookDeps;
+const box = createSecretBox(Buffer.alloc(32, 7));
 let workorder: WorkorderRow;
 
 const fakeClient = {
@@ -64,6 +67,7 @@ beforeAll(async () => {
     repos,
     mailer: { send: async (mail) => void sent.push(mail), close() {} },
     links: createLinkSigner(Buffer.alloc(32, 1), 'http://api.test'),
+    webhookSecrets: box,
     publicUrl: 'http://api.test',
     taskQueue: 'tq',
     webhooks: {
@@ -111,13 +115,17 @@ describe('webhook activities', () => {
   let secret: string;
 
   test('a recorded change writes one delivery per subscribed event and wakes its workflow; a retry adds none', async () => {
+    secret = newWebhookSecret();
     const endpoint = await repos.webhooks.createEndpoint(workorder.company_id, {
       url: receiverUrl,
       description: '',
       events: ['workorder.created', 'workorder.completed'],
+      sealedSecret: box.seal(secret),
     });
     endpointId = endpoint.id;
-    secret = endpoint.secret;
+    // Stored sealed: the database alone does not give the secret away.
+    expect(endpoint.secret).not.toContain(secret.slice('whsec_'.length));
+    expect(endpoint.secret).toMatch(/^v1:/);
     const first = { ...newSnapshot(workorder.id, 3), revision: 2 };
     await run(recordWorkorderChange, deps, first);
     const done = { ...first, revision: 5, state: 'completed' as const, codegenStatus: Codegen.completed };
