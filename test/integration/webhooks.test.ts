@@ -4,7 +4,9 @@
  * in order, each `webhook-id` once, signed as the `standardwebhooks` verifier checks, after the
  * receiver was down for a while; the delivery log and redelivery.
  */
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Webhook } from 'standardwebhooks';
+import { webhookWorkflowIdFor } from '../../src/shared/webhooks';
 import type { Json, Page, Workorder } from '../support/api-client';
 import type { Caller } from '../support/fixtures';
 import { Stack } from '../support/stack';
@@ -263,6 +265,28 @@ describe('delivery to a receiver that is down for a while', () => {
     // The first events were tried while the receiver was down.
     expect(Math.max(...log.body.results.map((d) => d.attempts))).toBeGreaterThan(1);
     expect((await other.client.get(`/api/v2/webhooks/${endpoint.id}/deliveries/`)).status).toBe(404);
+  });
+
+  test('the secret is in no workflow history, no log and not plain in the database', async () => {
+    const secret = endpoint.secret!;
+    const key = secret.slice('whsec_'.length);
+    for (const workorderId of workorders) {
+      const history = await stack.temporal((client) =>
+        client.workflow
+          .getHandle(webhookWorkflowIdFor({ endpointId: endpoint.id, workorderId }))
+          .fetchHistory(),
+      );
+      const text = historyToJSON(history);
+      expect(text).toContain('deliverWebhook');
+      expect(text).not.toContain(key);
+    }
+    expect(stack.logs.join('')).not.toContain(key);
+    const stored = await stack.store.db
+      .selectFrom('webhook_endpoints')
+      .select('secret')
+      .where('id', '=', endpoint.id)
+      .executeTakeFirstOrThrow();
+    expect(stored.secret).not.toContain(key);
   });
 
   test('a redelivery sends the same webhook-id and body again', async () => {
