@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { CodePermutation } from '../src/codes/permutation';
+import { ALL_WORKORDER_PERMISSIONS } from '../test/support/fixtures';
 import { Stack } from '../test/support/stack';
 import { startTestTemporal } from '../test/support/temporal-server';
 import { loadInChild, type LoadFigures } from './api-load';
@@ -16,6 +17,7 @@ import { benchFairness, fairnessLines, fairnessTargets } from './fairness';
 import { benchRendering, type RenderFigures } from './render';
 import { log, median, peakRssMiB, repeat, round } from './stats';
 import { verifyLoad, type VerifyFigures } from './verify';
+import { benchWebhooks, WEBHOOK_BENCH_ENV, webhookLines } from './webhooks';
 import { workflowHistories, workorderEndToEnd, type Auth, type RunHistory } from './workorders';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -228,11 +230,14 @@ async function main(): Promise<void> {
   // The per-token policy limit would cap the load test, which measures capacity.
   const stack = await Stack.create({
     temporalAddress: temporal.address,
-    env: { THROTTLE_PER_MINUTE: '100000000' },
+    env: { THROTTLE_PER_MINUTE: '100000000', ...WEBHOOK_BENCH_ENV },
   });
   try {
     await stack.start();
-    const brand = await stack.fixtures.brandOwner('Bench Brand');
+    const brand = await stack.fixtures.brandOwner('Bench Brand', [
+      ...ALL_WORKORDER_PERMISSIONS,
+      'webhook_manage',
+    ]);
     const auth: Auth = {
       token: brand.token,
       templateId: (await stack.fixtures.sidTemplate(brand.company, 'T')).id,
@@ -253,6 +258,8 @@ async function main(): Promise<void> {
     const verify = await verifyLoad(stack, auth, LOAD_SECONDS, RUNS);
     log('fair scheduling between brands');
     const fairness = await benchFairness(stack, RUNS);
+    log('webhook delivery latency');
+    const webhooks = await benchWebhooks(stack, auth);
     const t = [...targets(render, scales, load, verify), ...fairnessTargets(fairness)];
     const results = {
       date: new Date().toISOString(),
@@ -264,6 +271,7 @@ async function main(): Promise<void> {
       api: { clients: CLIENTS, seconds: LOAD_SECONDS, ...load },
       verify,
       fairness,
+      webhooks,
       targets: t,
     };
     fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
@@ -271,7 +279,9 @@ async function main(): Promise<void> {
     fs.renameSync(`${RESULTS}.tmp`, RESULTS);
     const m = results.machine;
     console.log(`Machine: ${m.cores} cores, ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}\n`);
-    console.log(markdown(render, scales, load, verify, t, fairnessLines(fairness)));
+    console.log(
+      markdown(render, scales, load, verify, t, [...fairnessLines(fairness), ...webhookLines(webhooks)]),
+    );
     console.log(`\n(${results.durationSeconds} s; written to bench/results/latest.json)`);
   } finally {
     await stack.destroy();

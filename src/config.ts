@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import type { WebhookRetrySettings } from './shared/webhooks';
 import type { S3StoreOptions } from './storage/s3';
 
 const intFrom = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
@@ -78,6 +79,11 @@ const envSchema = z.object({
   AWS_ACCESS_KEY_ID: optionalString,
   AWS_SECRET_ACCESS_KEY: optionalString,
   AWS_SESSION_TOKEN: optionalString,
+  WEBHOOK_ALLOW_HTTP: flag,
+  WEBHOOK_ALLOW_PRIVATE: flag,
+  WEBHOOK_RETRY_FIRST: duration('5 seconds'),
+  WEBHOOK_RETRY_MAX: duration('1 hour'),
+  WEBHOOK_GIVE_UP_AFTER: duration('3 days'),
 });
 
 /** Every environment variable the service reads. */
@@ -134,6 +140,14 @@ export interface Config {
   outboxDir: string;
   /** The Temporal dev server's database file. */
   temporalDbFile: string;
+  /** Webhook targets and delivery retries (docs/webhooks.md). */
+  webhooks: {
+    /** http: URLs allowed besides https: (local use and tests). */
+    allowHttp: boolean;
+    /** Private, loopback and link-local targets allowed (local use and tests). */
+    allowPrivate: boolean;
+    retry: WebhookRetrySettings;
+  };
   /** Raw secret values from the environment; resolveSecrets() fills in the rest. */
   secretsFromEnv: { codeKey: string | undefined; linkSecret: string | undefined };
 }
@@ -193,6 +207,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     artifactStore: artifactStoreConfig(e, dataDir),
     outboxDir: path.join(dataDir, 'outbox'),
     temporalDbFile: path.join(dataDir, 'temporal.db'),
+    webhooks: {
+      allowHttp: e.WEBHOOK_ALLOW_HTTP ?? false,
+      allowPrivate: e.WEBHOOK_ALLOW_PRIVATE ?? false,
+      retry: {
+        initialInterval: e.WEBHOOK_RETRY_FIRST,
+        maximumInterval: e.WEBHOOK_RETRY_MAX,
+        giveUpAfter: e.WEBHOOK_GIVE_UP_AFTER,
+        idleFor: '10 minutes',
+      },
+    },
     secretsFromEnv: { codeKey: e.CODE_KEY, linkSecret: e.LINK_SECRET },
   };
 }

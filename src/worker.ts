@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Duration } from '@temporalio/common';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { createCodegenActivities, createOrchestrationActivities } from './activities';
+import { createLinkSigner } from './api/links';
 import { CodePermutation } from './codes/permutation';
 import { createRenderPool } from './codes/render-pool';
 import { deriveSecureGraphicKey } from './codes/secure-graphic';
@@ -30,6 +31,7 @@ import {
   workflowTracingSinks,
   WORKFLOW_TRACING_MODULE,
 } from './observability/tracing';
+import { createSecretBox } from './webhooks/secret-box';
 
 /**
  * Production workers load the prebuilt bundle (the tracing interceptors bundled in); from sources,
@@ -129,6 +131,10 @@ export async function runWorker(
         artifacts,
         idempotencyTtlMs: config.idempotencyTtlMs,
         artifactRetentionMs: config.artifactRetentionMs,
+        links: createLinkSigner(secrets.linkSecret, config.publicUrl),
+        taskQueue: config.temporal.taskQueue,
+        webhooks: config.webhooks,
+        webhookSecrets: createSecretBox(secrets.linkSecret),
       }),
       interceptors: {
         activity: [metrics.activityInterceptors, activityTracingInterceptors],

@@ -1,3 +1,4 @@
+import type { WebhookAttemptOutcome, WebhookDeliveryInput, WebhookRetrySettings } from '../shared/webhooks';
 import type {
   ArtifactRef,
   BatchRef,
@@ -69,4 +70,14 @@ export interface RetentionSweepResult {
   idempotencyKeysExpired: number;
   throttleWindowsPruned: number;
   zipsRemoved: number[];
+}
+
+/** Activities of webhook delivery (docs/webhooks.md), on the workflow's own task queue. */
+export interface WebhookActivities {
+  /** The retry settings of this worker's configuration (WEBHOOK_RETRY_*, WEBHOOK_GIVE_UP_AFTER). */
+  webhookSettings(): Promise<WebhookRetrySettings>;
+  nextWebhookDelivery(input: WebhookDeliveryInput): Promise<{ deliveryId: number } | null>;
+  /** One attempt; throws (retried by Temporal) unless the endpoint answered 2xx. */
+  deliverWebhook(input: { deliveryId: number }): Promise<WebhookAttemptOutcome>;
+  webhookGaveUp(input: { deliveryId: number; endpointId: number }): Promise<void>;
 }

@@ -2,6 +2,7 @@ import type { CodePermutation } from '../codes/permutation';
 import type { Config } from '../config';
 import type { ArtifactStore } from '../storage/artifacts';
 import type { Repositories } from '../store';
+import type { SecretBox } from '../webhooks/secret-box';
 import type { LinkSigner } from './links';
 import type { WorkflowGateway } from './temporal';
 
@@ -11,6 +12,8 @@ export interface ApiDeps {
   repos: Repositories;
   gateway: WorkflowGateway;
   links: LinkSigner;
+  /** Seals webhook endpoint secrets before they are stored. */
+  webhookSecrets: SecretBox;
   permutation: CodePermutation;
   artifacts: ArtifactStore;
 }

@@ -11,7 +11,10 @@ function partnerPair(row: WorkorderRow): [number, number] | undefined {
   return row.printing_partner_id ? [row.company_id, row.printing_partner_id] : undefined;
 }
 
-export async function grantedRightsFor(deps: ApiDeps, rows: WorkorderRow[]): Promise<GrantedRights> {
+export async function grantedRightsFor(
+  deps: Pick<ApiDeps, 'repos'>,
+  rows: WorkorderRow[],
+): Promise<GrantedRights> {
   return deps.repos.partnerships.grantedRights(
     rows.flatMap((row) => {
       const pair = partnerPair(row);

@@ -75,7 +75,10 @@ export interface WorkorderCatalog {
   brands: Map<number, BrandRefJson | null>;
 }
 
-export async function workorderCatalog(deps: ApiDeps, rows: WorkorderRow[]): Promise<WorkorderCatalog> {
+/** What rendering a workorder reads: the API's dependencies, or the webhook activity's few. */
+export type RenderDeps = Pick<ApiDeps, 'repos' | 'links'> & { config: Pick<ApiDeps['config'], 'publicUrl'> };
+
+export async function workorderCatalog(deps: RenderDeps, rows: WorkorderRow[]): Promise<WorkorderCatalog> {
   const productIds = [...new Set(rows.map((r) => r.product_id).filter((id): id is number => id !== null))];
   const products = await deps.repos.products.byIds(productIds);
   const brandIds = new Set<number>();

@@ -14,6 +14,7 @@ import { workorderCodesRoutes } from './routes/workorders-codes';
 import { workorderCreateRoutes } from './routes/workorders-create';
 import { workorderPrintingRoutes } from './routes/workorders-printing';
 import { workorderReadRoutes } from './routes/workorders-read';
+import { webhookRoutes } from './routes/webhooks';
 
 export type { RouteSpec };
 
@@ -34,6 +35,7 @@ export const ROUTES: RouteSpec[] = [
   ...printingRoutes,
   ...partnerSetupRoutes,
   ...partnershipRoutes,
+  ...webhookRoutes,
   ...brandRoutes,
   ...productRoutes,
   ...productMediaRoutes,

@@ -30,7 +30,7 @@ interface RouteBase {
   /** Express path, e.g. `/api/v2/workorders/:id/`; an `:id` is a positive integer (see pathId). */
   path: string;
   summary: string;
-  tag: 'Me' | 'Workorders' | 'Codes' | 'Printing' | 'Partnerships' | 'Products' | 'Operations';
+  tag: 'Me' | 'Workorders' | 'Codes' | 'Printing' | 'Partnerships' | 'Webhooks' | 'Products' | 'Operations';
   /** The permission the token needs (403 without it); none: any valid token. */
   permission?: Permission;
   /**

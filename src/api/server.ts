@@ -13,6 +13,7 @@ import { createApp } from './app';
 import type { ApiDeps } from './context';
 import { createLinkSigner } from './links';
 import { serveApiMetrics } from './metrics-listener';
+import { createSecretBox } from '../webhooks/secret-box';
 import { createWorkflowGateway } from './temporal';
 import { reconcileUnstarted } from '../workorders/service';
 import { describeSecurity, temporalConnectionSettings } from '../temporal-connection';
@@ -39,6 +40,7 @@ export async function startApi(
     repos,
     gateway,
     links: createLinkSigner(secrets.linkSecret, config.publicUrl),
+    webhookSecrets: createSecretBox(secrets.linkSecret),
     permutation: new CodePermutation(secrets.codeKey),
     artifacts: await createArtifactStore(config.artifactStore),
   };

@@ -25,6 +25,7 @@ import {
 } from '../shared/workorder';
 import { clientTracingInterceptors } from '../observability/tracing';
 import { lazyClient, type TemporalConnectionSettings } from '../temporal-connection';
+import { wakeWebhookDelivery } from '../webhooks/dispatch';
 import { InvalidState, WorkflowIdReused, WorkflowUnavailable } from '../workorders/errors';
 
 export interface WorkflowGatewayOptions {
@@ -166,6 +167,20 @@ export function createWorkflowGateway(opts: WorkflowGatewayOptions) {
             staticSummary: `Rebuild the zip of workorder ${input.workorderId}`,
           }),
         );
+      } catch (err) {
+        if (isUnavailable(err)) throw new WorkflowUnavailable();
+        throw err;
+      }
+    },
+
+    /** Wakes (or starts) the delivery workflows of an endpoint's streams for these workorders. */
+    async wakeWebhookDeliveries(endpointId: number, workorderIds: number[]): Promise<void> {
+      try {
+        for (const workorderId of workorderIds) {
+          await within(10_000, () =>
+            wakeWebhookDelivery(client, opts.taskQueue, { endpointId, workorderId }),
+          );
+        }
       } catch (err) {
         if (isUnavailable(err)) throw new WorkflowUnavailable();
         throw err;

@@ -4,7 +4,7 @@ import { Codegen, type WorkorderSnapshot } from '../shared/workorder';
 import type { Auth } from './auth';
 import type { ApiDeps } from './context';
 import { grantedRightsFor, mayDownload } from './download-rights';
-import { workorderCatalog } from './product-json';
+import { workorderCatalog, type RenderDeps } from './product-json';
 import { workorderJson } from './serialize';
 
 /**
@@ -23,11 +23,12 @@ export async function currentSnapshot(deps: ApiDeps, row: WorkorderRow): Promise
 
 /**
  * The workorder objects as `auth` sees them: `codegen_file` is a signed link only for a caller who
- * may download (download-rights.ts), the plain URL (which needs such a token) for the others.
+ * may download (download-rights.ts), the plain URL (which needs such a token) for the others and
+ * for a webhook's body (`auth` null: its receiver holds no token).
  */
 export async function renderWorkorders(
-  deps: ApiDeps,
-  auth: Auth,
+  deps: RenderDeps,
+  auth: Auth | null,
   items: Array<{ row: WorkorderRow; snapshot: WorkorderSnapshot }>,
 ) {
   const ids = new Set<number>();
@@ -50,14 +51,14 @@ export async function renderWorkorders(
   return items.map(({ row, snapshot }) =>
     workorderJson(row, snapshot, companies, rights, catalog, {
       links: deps.links,
-      signed: mayDownload(auth, row, granted),
+      signed: auth !== null && mayDownload(auth, row, granted),
     }),
   );
 }
 
 export async function renderWorkorder(
-  deps: ApiDeps,
-  auth: Auth,
+  deps: RenderDeps,
+  auth: Auth | null,
   row: WorkorderRow,
   snapshot: WorkorderSnapshot,
 ) {

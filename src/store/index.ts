@@ -10,6 +10,7 @@ import { productRepository } from './products';
 import { templateRepository } from './templates';
 import { throttleRepository } from './throttle';
 import { tokenRepository } from './tokens';
+import { webhookRepository } from './webhooks';
 import { workorderRepository } from './workorders';
 
 export { openStore, type Store } from './database';
@@ -29,6 +30,7 @@ export function repositories(store: Store) {
     codeStatus: codeStatusRepository(store.db),
     partnerships: partnershipRepository(store.db),
     throttle: throttleRepository(store.db),
+    webhooks: webhookRepository(store.db),
   };
 }
 export type Repositories = ReturnType<typeof repositories>;

@@ -313,6 +313,62 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '008_webhooks': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('webhook_endpoints')
+          .addColumn('id', id, pk)
+          .addColumn('company_id', 'integer', (c) => c.notNull().references('companies.id'))
+          .addColumn('url', 'text', (c) => c.notNull())
+          .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('events', 'text', (c) => c.notNull())
+          .addColumn('secret', 'text', (c) => c.notNull())
+          .addColumn('is_active', 'integer', (c) => c.notNull().defaultTo(1))
+          .addColumn('disabled_reason', 'text')
+          .addColumn('creation_date', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('webhook_endpoints_company')
+          .on('webhook_endpoints')
+          .columns(['company_id', 'id'])
+          .execute();
+        // The outbox: one row per event and endpoint, written with the workorder's change.
+        await db.schema
+          .createTable('webhook_deliveries')
+          .addColumn('id', id, pk)
+          .addColumn('endpoint_id', 'integer', (c) =>
+            c.notNull().references('webhook_endpoints.id').onDelete('cascade'),
+          )
+          .addColumn('workorder_id', 'integer', (c) => c.notNull())
+          .addColumn('event_type', 'text', (c) => c.notNull())
+          .addColumn('message_id', 'text', (c) => c.notNull())
+          .addColumn('revision', 'integer', (c) => c.notNull())
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('last_status_code', 'integer')
+          .addColumn('last_error', 'text')
+          .addColumn('last_response', 'text')
+          .addColumn('next_attempt_at', 'text')
+          .addColumn('creation_date', 'text', (c) => c.notNull())
+          .addColumn('delivered_at', 'text')
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          // A retried record of the same change adds nothing.
+          .addUniqueConstraint('webhook_deliveries_message', ['endpoint_id', 'message_id'])
+          .execute();
+        await db.schema
+          .createIndex('webhook_deliveries_stream')
+          .on('webhook_deliveries')
+          .columns(['endpoint_id', 'workorder_id', 'status', 'id'])
+          .execute();
+        await db.schema
+          .createIndex('webhook_deliveries_workorder')
+          .on('webhook_deliveries')
+          .columns(['workorder_id', 'revision'])
+          .execute();
+      },
+    },
     '010_partner_setup': {
       async up(db: Kysely<unknown>) {
         // Partners manage their presses and substrates themselves: archived, never deleted, while

@@ -222,6 +222,49 @@ export interface Database {
   code_status_changes: CodeStatusChangeTable;
   partnerships: PartnershipTable;
   throttle_windows: ThrottleWindowTable;
+  webhook_endpoints: WebhookEndpointTable;
+  webhook_deliveries: WebhookDeliveryTable;
+}
+
+/** A company's webhook endpoint (src/store/webhooks.ts, docs/webhooks.md). */
+export interface WebhookEndpointTable {
+  id: Generated<number>;
+  company_id: number;
+  url: string;
+  description: string;
+  /** JSON list of the subscribed event types. */
+  events: string;
+  /** The signing secret (`whsec_...`) sealed with AES-256-GCM; opened only by the delivery activity. */
+  secret: string;
+  is_active: Flag;
+  /** Why the service disabled it (3 days of failures), or null. */
+  disabled_reason: string | null;
+  creation_date: string;
+  updated_at: string;
+}
+
+/** One event for one endpoint: the outbox row the delivery workflow sends, with its log. */
+export interface WebhookDeliveryTable {
+  id: Generated<number>;
+  endpoint_id: number;
+  workorder_id: number;
+  event_type: string;
+  /** `webhook-id`: the same on every attempt and redelivery. */
+  message_id: string;
+  /** The workorder's snapshot revision the event was recorded at. */
+  revision: number;
+  /** The JSON body, fixed when the event happened, so every attempt sends the same bytes. */
+  payload: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  /** At most 1 KiB of the last response's body. */
+  last_response: string | null;
+  next_attempt_at: string | null;
+  creation_date: string;
+  delivered_at: string | null;
+  updated_at: string;
 }
 
 /** A token's current throttle window (src/store/throttle.ts). */
@@ -246,6 +289,8 @@ export interface PartnershipTable {
 
 export type CompanyRow = Selectable<CompanyTable>;
 export type PartnershipRow = Selectable<PartnershipTable>;
+export type WebhookEndpointRow = Selectable<WebhookEndpointTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveryTable>;
 export type TokenRow = Selectable<TokenTable>;
 export type TemplateRow = Selectable<TemplateTable>;
 export type WorkorderRow = Selectable<WorkorderTable>;

@@ -17,6 +17,7 @@ export const PERMISSIONS = [
   'partnership_view',
   'partnership_manage',
   'printing_setup',
+  'webhook_manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

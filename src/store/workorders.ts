@@ -198,7 +198,6 @@ export function workorderRepository(db: Kysely<Database>) {
       return row && index < Number(row.code_index_start) + row.quantity ? row : undefined;
     },
 
-    /** Mirrors the workflow's snapshot; an older revision never overwrites a newer one. */
     /** Archived workorders whose zip is kept since before `cutoff` (ISO time), oldest first. */
     async zipsPastRetention(cutoff: string, limit: number): Promise<number[]> {
       const rows = await db
@@ -233,7 +232,11 @@ export function workorderRepository(db: Kysely<Database>) {
         .where('id', '=', id)
         .execute();
     },
-    async recordSnapshot(s: WorkorderSnapshot): Promise<boolean> {
+    /**
+     * Mirrors the workflow's snapshot; an older revision never overwrites a newer one. With
+     * `replacing`, only over that revision (a compare-and-set: the caller knows what it replaced).
+     */
+    async recordSnapshot(s: WorkorderSnapshot, replacing?: number): Promise<boolean> {
       const result = await db
         .updateTable('workorders')
         .set({
@@ -263,6 +266,7 @@ export function workorderRepository(db: Kysely<Database>) {
         })
         .where('id', '=', s.workorderId)
         .where('snapshot_revision', '<', s.revision)
+        .$if(replacing !== undefined, (q) => q.where('snapshot_revision', '=', replacing!))
         .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },

@@ -1,2 +1,3 @@
 export { workorderWorkflow } from './workorder';
 export { retentionSweepWorkflow, zipRebuildWorkflow } from './retention';
+export { webhookDeliveryWorkflow } from './webhook-delivery';

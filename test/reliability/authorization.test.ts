@@ -39,6 +39,10 @@ interface World {
   toAccept: number;
   toDecline: number;
   toEnd: number;
+  /** Brand A's webhook endpoints (one for the DELETE) and one of its deliveries. */
+  hook: number;
+  hookToDelete: number;
+  delivery: number;
 }
 let world: World;
 
@@ -314,6 +318,52 @@ const FIXTURES: Record<string, Fixture> = {
     path: (w) => `/api/v2/partnerships/${w.toEnd}/end/`,
     rightStatus: 200,
   },
+  // The matrix's partners hold no webhook_manage (PARTNER_PERMISSIONS): 403 before any lookup.
+  'get /api/v2/webhooks/': {
+    right: 'brand',
+    path: () => '/api/v2/webhooks/',
+    rightStatus: 200,
+    unrelatedPartner: 403,
+  },
+  'post /api/v2/webhooks/': {
+    right: 'brand',
+    path: () => '/api/v2/webhooks/',
+    body: () => ({ url: 'https://hooks.example.com/matrix', events: ['workorder.archived'] }),
+    rightStatus: 201,
+    otherBrand: 201, // an endpoint of its own
+    unrelatedPartner: 403,
+  },
+  'get /api/v2/webhooks/:id/': {
+    right: 'brand',
+    path: (w) => `/api/v2/webhooks/${w.hook}/`,
+    rightStatus: 200,
+    unrelatedPartner: 403,
+  },
+  'patch /api/v2/webhooks/:id/': {
+    right: 'brand',
+    path: (w) => `/api/v2/webhooks/${w.hook}/`,
+    body: () => ({ description: 'patched' }),
+    rightStatus: 200,
+    unrelatedPartner: 403,
+  },
+  'delete /api/v2/webhooks/:id/': {
+    right: 'brand',
+    path: (w) => `/api/v2/webhooks/${w.hookToDelete}/`,
+    rightStatus: 204,
+    unrelatedPartner: 403,
+  },
+  'get /api/v2/webhooks/:id/deliveries/': {
+    right: 'brand',
+    path: (w) => `/api/v2/webhooks/${w.hook}/deliveries/`,
+    rightStatus: 200,
+    unrelatedPartner: 403,
+  },
+  'post /api/v2/webhooks/:id/deliveries/:delivery_id/redeliver/': {
+    right: 'brand',
+    path: (w) => `/api/v2/webhooks/${w.hook}/deliveries/${w.delivery}/redeliver/`,
+    rightStatus: 202,
+    unrelatedPartner: 403,
+  },
 };
 
 /** The contract's answer for a persona: 401 without valid credentials, 403 without the permission, 404 for others' objects. */
@@ -341,6 +391,16 @@ beforeAll(async () => {
   const spareSubstrate = await fixtures.substrate(partner.company, 'Spare paper');
   const pressToArchive = await fixtures.equipment(partner.company, 'Old press', 300);
   const substrateToArchive = await fixtures.substrate(partner.company, 'Old paper');
+  // Brand A's endpoint exists before its workorders, so their events make deliveries.
+  const hookOf = async () =>
+    (
+      await brandA.client.post<{ id: number }>('/api/v2/webhooks/', {
+        url: 'https://hooks.example.com/matrix',
+        events: ['workorder.created'],
+      })
+    ).body.id;
+  const hook = await hookOf();
+  const hookToDelete = await hookOf();
   const sid = (await fixtures.sidTemplate(brandA.company, 'SID')).id;
   const ssc = (await fixtures.sscTemplate(brandA.company, 'SSC', { printingPartner: partner.company })).id;
   const create = async (template: number) =>
@@ -357,6 +417,10 @@ beforeAll(async () => {
   const cancelable = await create(ssc);
   for (const id of [completedSid, archivable])
     await brandA.client.waitFor(id, (w) => w.state === 'completed');
+  const deliveries = await brandA.client.get<{ results: Array<{ id: number }> }>(
+    `/api/v2/webhooks/${hook}/deliveries/`,
+  );
+  const delivery = deliveries.body.results[0].id;
   const serials = await brandA.client.bytes(`/api/v2/workorders/${completedSid}/serial-numbers/`);
   const completedSidCode = serials.data.toString('utf8').split('\n')[1].split(',')[1];
   const brandId = (await fixtures.brand(brandA.company, 'Matrix')).id;
@@ -378,6 +442,9 @@ beforeAll(async () => {
   const endPrint = await fixtures.printingPartner('End Print', 'end@matrix.example');
   const toEnd = (await fixtures.partnership(brandA.company, endPrint.company)).id;
   world = {
+    hook,
+    hookToDelete,
+    delivery,
     toAccept,
     toDecline,
     toEnd,

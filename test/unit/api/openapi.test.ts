@@ -49,6 +49,7 @@ function buildApp(): Express {
     repos: unused,
     gateway: unused,
     links: unused,
+    webhookSecrets: unused,
     permutation: unused,
     artifacts: unused,
   } as unknown as ApiDeps);

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { createApp } from '../../../src/api/app';
 import type { ApiDeps } from '../../../src/api/context';
 import { createLinkSigner } from '../../../src/api/links';
+import { createSecretBox } from '../../../src/webhooks/secret-box';
 import type { WorkflowGateway } from '../../../src/api/temporal';
 import { CodePermutation } from '../../../src/codes/permutation';
 import { loadConfig } from '../../../src/config';
@@ -45,6 +46,7 @@ beforeAll(async () => {
       ping: async () => false,
     } as unknown as WorkflowGateway,
     links: createLinkSigner(Buffer.alloc(32, 1), config.publicUrl),
+    webhookSecrets: createSecretBox(Buffer.alloc(32, 1)),
     permutation: new CodePermutation(Buffer.alloc(32, 2)),
     artifacts: createLocalArtifactStore(path.join(dir, 'artifacts')),
   };
