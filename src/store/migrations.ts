@@ -313,6 +313,16 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '008_secure_graphic_version': {
+      async up(db: Kysely<unknown>) {
+        // Existing workorders keep version 1 drawing, so their zips rebuild byte for byte; new rows
+        // are inserted with version 2 (a per-workorder key the offline generator gets in the zip).
+        await db.schema
+          .alterTable('workorders')
+          .addColumn('secure_graphic_version', 'integer', (c) => c.notNull().defaultTo(1))
+          .execute();
+      },
+    },
   };
 }
 

@@ -12,6 +12,7 @@ import QRCode from 'qrcode';
 import { renderSecureQrPng } from '../../src/codes/qr';
 import {
   deriveSecureGraphicKey,
+  workorderSecureGraphicKey,
   patternArea,
   printedQrSettings,
   secureGraphicSeeds,
@@ -315,7 +316,13 @@ describe('an SSC workorder from creation to archive', () => {
       .slice(1)
       .map((l) => l.split(','));
     const codeKey = resolveSecrets(loadConfig(stack.env)).codeKey;
-    const key = deriveSecureGraphicKey(codeKey);
+    // New workorders draw from their own key (version 2), which the manifest carries.
+    const key = workorderSecureGraphicKey(deriveSecureGraphicKey(codeKey), workorder.id);
+    const manifest = JSON.parse((entries.get('manifest.json') as Buffer).toString('utf8'));
+    expect(manifest.format_version).toBe(2);
+    expect(manifest.secure_graphic).toEqual({ version: 2, key: key.toString('hex') });
+    expect(JSON.stringify(manifest)).not.toContain(deriveSecureGraphicKey(codeKey).toString('hex'));
+    expect(JSON.stringify(manifest)).not.toContain(codeKey.toString('hex'));
     const code = {
       codeLayout: 'sg-inside',
       qr: { errorCorrection: 'H', pixelsPerModule: 4, quietZoneModules: 4 },
