@@ -14,6 +14,8 @@ export interface RenderOptions {
   secureGraphic?: SecureGraphicTask;
   /** Whose work this is; without it, the work shares one first-come-first-served line. */
   share?: FairShare;
+  /** SVG documents instead of PNGs (the offline generator). */
+  output?: 'png' | 'svg';
 }
 
 /**
@@ -54,7 +56,7 @@ export function createRenderPool(opts: { threads: number; workerFile?: string })
 
   return {
     threads,
-    async render(texts, qr, { signal, secureGraphic, share } = {}) {
+    async render(texts, qr, { signal, secureGraphic, share, output } = {}) {
       signal?.throwIfAborted();
       if (secureGraphic && secureGraphic.seeds.length !== texts.length * SEED_BYTES) {
         throw new RangeError(
@@ -72,6 +74,7 @@ export function createRenderPool(opts: { threads: number; workerFile?: string })
         for (let start = 0; start < texts.length; start += TEXTS_PER_TASK) {
           const end = Math.min(texts.length, start + TEXTS_PER_TASK);
           const task: RenderTask = { texts: texts.slice(start, end), qr };
+          if (output === 'svg') task.output = output;
           if (secureGraphic) {
             const seeds = secureGraphic.seeds.slice(start * SEED_BYTES, end * SEED_BYTES);
             task.secureGraphic = { settings: secureGraphic.settings, seeds };
