@@ -91,9 +91,3 @@ function positive(name: string, value: string): number {
   }
   return n;
 }
-
-if (require.main === module) {
-  void runCli(process.argv.slice(2)).then((status) => {
-    process.exitCode = status;
-  });
-}
