@@ -2,6 +2,7 @@ import type { RouteSpec } from './route';
 import { brandRoutes } from './routes/brands';
 import { codeRoutes } from './routes/codes';
 import { docsRoutes } from './routes/docs';
+import { generatorRoutes } from './routes/generator';
 import { meRoutes } from './routes/me';
 import { operationsRoutes } from './routes/operations';
 import { partnershipRoutes } from './routes/partnerships';
@@ -30,6 +31,7 @@ export const ROUTES: RouteSpec[] = [
   ...workorderActionRoutes,
   ...workorderCodesRoutes,
   ...codeRoutes,
+  ...generatorRoutes,
   ...printingRoutes,
   ...partnershipRoutes,
   ...brandRoutes,
