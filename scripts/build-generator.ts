@@ -10,7 +10,7 @@ import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
 
 /** The repository: above scripts/ when run by tests from source, above dist/scripts/ when built. */
-const ROOT = fs.existsSync(path.resolve(__dirname, '../package.json'))
+const ROOT = fs.existsSync(path.resolve(__dirname, '../src/generator/cli.ts'))
   ? path.resolve(__dirname, '..')
   : path.resolve(__dirname, '../..');
 const OUT = path.join(ROOT, 'dist/generator/workorder-generator.js');
