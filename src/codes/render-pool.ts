@@ -37,7 +37,12 @@ const TEXTS_PER_TASK = 250;
 /** Added to the render threads' nice value (Linux; ignored where it cannot be set). */
 const RENDER_NICENESS = 10;
 
-export function createRenderPool(opts: { threads: number; workerFile?: string }): RenderPool {
+export function createRenderPool(opts: {
+  threads: number;
+  workerFile?: string;
+  /** Added to the threads' nice value; the offline generator, which is the machine's job, uses 0. */
+  niceness?: number;
+}): RenderPool {
   const { threads } = opts;
   if (!Number.isInteger(threads) || threads < 1) {
     throw new RangeError(`a render pool has a positive integer number of threads, got ${threads}`);
@@ -50,7 +55,7 @@ export function createRenderPool(opts: { threads: number; workerFile?: string })
     maxThreads: threads,
     // Rendering is throughput work: on shared cores, the API, Temporal and this process's main
     // thread (polling, heartbeats, a small order's steps) go first (docs/performance.md).
-    niceIncrement: RENDER_NICENESS,
+    niceIncrement: opts.niceness ?? RENDER_NICENESS,
   });
   const runFairly = fairDispatch(piscina, threads);
 

@@ -65,7 +65,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     await mkdir(options.outDir, { recursive: true });
     const existing = new Set(await readdir(options.outDir));
     const progress = new Progress(to - from + 1, options.progressOut ?? null);
-    const pool = createRenderPool({ threads: options.threads, workerFile: options.workerFile });
+    // The printer's job is this machine's job: its render threads keep normal priority.
+    const pool = createRenderPool({ threads: options.threads, workerFile: options.workerFile, niceness: 0 });
     let files = 0;
     try {
       const selected = codesInRange(zip.codes(), from, to);
