@@ -3,6 +3,11 @@ import type { BatchRef, CodeSettings, PrinterConfirmation, WorkorderType } from 
 /** Version 2 adds `secure_graphic`; workorders made before it keep version 1 manifests. */
 export const MANIFEST_FORMAT_VERSION = 2;
 export const EXTENDED_ID_STYLE = 'compact-12';
+/** Where a printer gets the generator that renders every code of the zip (docs/generator.md). */
+const OFFLINE_GENERATOR = {
+  download: 'GET /api/v2/generator/',
+  run: 'node workorder-generator.js <this zip> --out <dir> [--format png|svg|pdf]',
+};
 
 export interface ManifestInput {
   workorder: {
@@ -74,7 +79,12 @@ export function buildManifest(m: ManifestInput): string {
         }
       : null,
     // Only in version 2, so version 1 manifests keep their exact bytes.
-    ...(version2 ? { secure_graphic: key ? { version: 2, key: key.toString('hex') } : null } : {}),
+    ...(version2
+      ? {
+          secure_graphic: key ? { version: 2, key: key.toString('hex') } : null,
+          offline_generator: OFFLINE_GENERATOR,
+        }
+      : {}),
     batches: m.batches.map((b) => ({
       number: b.batchNumber,
       first_sequence: b.firstSequence,
