@@ -344,7 +344,8 @@ describe('an SSC workorder from creation to archive', () => {
     expect(patterns.size).toBe(60);
     const zipText = [...entries.values()].map((b) => b.toString('latin1')).join('');
     expect(zipText).not.toContain(codeKey.toString('hex'));
-    expect(zipText).not.toContain(key.toString('hex'));
+    // The service's own secure-graphic key stays out; the workorder's key is in the manifest only.
+    expect(zipText).not.toContain(deriveSecureGraphicKey(codeKey).toString('hex'));
   });
 
   test('printed by the partner, then completed by QA (the operator CLI sends this Update), then archived', async () => {
