@@ -14,6 +14,7 @@ import { startTestTemporal } from '../test/support/temporal-server';
 import { loadInChild, type LoadFigures } from './api-load';
 import { bareWorkorder } from './bare';
 import { benchFairness, fairnessLines, fairnessTargets } from './fairness';
+import { benchGenerator, type GeneratorFigures } from './generator';
 import { benchRendering, type RenderFigures } from './render';
 import { log, median, peakRssMiB, repeat, round } from './stats';
 import { verifyLoad, type VerifyFigures } from './verify';
@@ -219,11 +220,26 @@ function markdown(
   return lines.join('\n');
 }
 
+/** The offline generator's figures (docs/generator.md, Speed and memory). */
+function generatorLine(g: GeneratorFigures): string {
+  const million = g.million
+    ? `; 1,000,000 codes in ${g.million.seconds} s (${g.million.codesPerSecond} codes/s), peak RSS ${g.million.peakRssMiB} MiB`
+    : '';
+  return `Generator: ${g.generatorCodesPerSecond} PNG files/s on ${g.threads} threads, ${g.generatorVsNaive}× the naive qrcode.toBuffer loop (${g.naiveCodesPerSecond}/s)${million}`;
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const permutation = new CodePermutation(randomBytes(32));
   log('batch rendering');
   const render = await benchRendering({ permutation, runs: RUNS, codes: 10_000, naiveCodes: 2_000 });
+  log('offline generator');
+  const generator = await benchGenerator({
+    runs: RUNS,
+    codes: 20_000,
+    naiveCodes: 2_000,
+    million: process.env.BENCH_GENERATOR_MILLION !== '0',
+  });
   log('starting Temporal dev server');
   const temporalDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-temporal-'));
   const temporal = await startTestTemporal(path.join(temporalDir, 'temporal.db'));
@@ -267,6 +283,7 @@ async function main(): Promise<void> {
       machine: machine(),
       runs: RUNS,
       render,
+      generator,
       workorders: scales,
       api: { clients: CLIENTS, seconds: LOAD_SECONDS, ...load },
       verify,
@@ -282,6 +299,7 @@ async function main(): Promise<void> {
     console.log(
       markdown(render, scales, load, verify, t, [...fairnessLines(fairness), ...webhookLines(webhooks)]),
     );
+    console.log(`\n${generatorLine(generator)}`);
     console.log(`\n(${results.durationSeconds} s; written to bench/results/latest.json)`);
   } finally {
     await stack.destroy();

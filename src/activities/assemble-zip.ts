@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { buildManifest, type ManifestInput } from '../codes/manifest';
 import { CODES_CSV_HEADER, FILES_CSV_HEADER } from '../codes/rows';
 import { SERIALS_CSV_FIRST_LINE, serialNumbersOfCodes } from '../codes/serial-numbers';
-import { printedQrSettings } from '../codes/secure-graphic';
+import { printedQrSettings, secureGraphicSettings, workorderSecureGraphicKey } from '../codes/secure-graphic';
 import type { ArtifactRef, BatchRef } from '../shared/workorder';
 import {
   batchKeys,
@@ -23,6 +23,8 @@ export interface ZipDeps {
   artifacts: ArtifactStore;
   repos: Repositories;
   generator: { name: string; version: string };
+  /** The global secure-graphic key: version 2 SSC manifests carry the workorder's key derived from it. */
+  secureGraphicKey?: Buffer;
 }
 
 /** Every entry gets the same date, so the same workorder always packs into the same bytes. */
@@ -152,6 +154,13 @@ export async function assembleZip(deps: ZipDeps, input: AssembleZipInput): Promi
       ? (await deps.repos.products.byIds([workorder.product_id])).get(workorder.product_id)
       : undefined;
 
+  const drawsGraphic =
+    input.code.secureGraphicVersion === 2 && secureGraphicSettings(input.code, input.printer) !== null;
+  if (drawsGraphic && !deps.secureGraphicKey) {
+    throw ApplicationFailure.nonRetryable(
+      'This worker has no secure-graphic key; the SSC zip cannot be made.',
+    );
+  }
   const manifest: Omit<ManifestInput, 'files'> = {
     workorder: {
       id: workorder.id,
@@ -170,6 +179,10 @@ export async function assembleZip(deps: ZipDeps, input: AssembleZipInput): Promi
     printer: input.printer,
     batches: input.batches,
     generator: deps.generator,
+    workorderSecureGraphicKey:
+      drawsGraphic && deps.secureGraphicKey
+        ? workorderSecureGraphicKey(deps.secureGraphicKey, workorder.id)
+        : null,
   };
   return writeWorkorderZip(
     deps.artifacts,

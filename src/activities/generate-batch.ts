@@ -3,7 +3,12 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { CodePermutation } from '../codes/permutation';
 import type { RenderPool } from '../codes/render-pool';
 import { batchRows, codesCsvLine, filesCsvLine, imageFileName } from '../codes/rows';
-import { printedQrSettings, secureGraphicSeeds, secureGraphicSettings } from '../codes/secure-graphic';
+import {
+  printedQrSettings,
+  secureGraphicSeeds,
+  secureGraphicSettings,
+  seedKeyFor,
+} from '../codes/secure-graphic';
 import type { BatchRef } from '../shared/workorder';
 import { batchKeys, packImages, type ArtifactStore } from '../storage/artifacts';
 import type { GenerateBatchesInput, GenerateBatchInput } from './types';
@@ -52,15 +57,16 @@ export async function generateBatch(deps: BatchDeps, input: GenerateBatchInput):
   // The company's fairness key, which the activity inherits from its workflow's start: the render
   // threads serve companies in turn, and each company's batches in the order they were scheduled.
   const share = { tenant: ctx.info.priority?.fairnessKey ?? '', since: ctx.info.scheduledTimestampMs };
+  const seedKey = deps.secureGraphicKey && seedKeyFor(input.code, input.workorderId, deps.secureGraphicKey);
   const images: Buffer[] = [];
   for (let start = 0; start < imaged.length; start += RENDER_SLICE) {
     const slice = imaged.slice(start, start + RENDER_SLICE);
     const secureGraphic =
-      graphic && deps.secureGraphicKey
+      graphic && seedKey
         ? {
             settings: graphic,
             seeds: secureGraphicSeeds(
-              deps.secureGraphicKey,
+              seedKey,
               slice.map((r) => r.extendedId),
             ),
           }

@@ -2,6 +2,7 @@ import type { RouteSpec } from './route';
 import { brandRoutes } from './routes/brands';
 import { codeRoutes } from './routes/codes';
 import { docsRoutes } from './routes/docs';
+import { generatorRoutes } from './routes/generator';
 import { meRoutes } from './routes/me';
 import { operationsRoutes } from './routes/operations';
 import { partnerSetupRoutes } from './routes/partner-setup';
@@ -32,6 +33,7 @@ export const ROUTES: RouteSpec[] = [
   ...workorderActionRoutes,
   ...workorderCodesRoutes,
   ...codeRoutes,
+  ...generatorRoutes,
   ...printingRoutes,
   ...partnerSetupRoutes,
   ...partnershipRoutes,

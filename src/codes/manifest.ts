@@ -1,7 +1,13 @@
 import type { BatchRef, CodeSettings, PrinterConfirmation, WorkorderType } from '../shared/workorder';
 
-export const MANIFEST_FORMAT_VERSION = 1;
+/** Version 2 adds `secure_graphic`; workorders made before it keep version 1 manifests. */
+export const MANIFEST_FORMAT_VERSION = 2;
 export const EXTENDED_ID_STYLE = 'compact-12';
+/** Where a printer gets the generator that renders every code of the zip (docs/generator.md). */
+const OFFLINE_GENERATOR = {
+  download: 'GET /api/v2/generator/',
+  run: 'node workorder-generator.js <this zip> --out <dir> [--format png|svg|pdf]',
+};
 
 export interface ManifestInput {
   workorder: {
@@ -21,20 +27,25 @@ export interface ManifestInput {
   batches: BatchRef[];
   files: { codesCsvSha256: string; filesCsvSha256: string; images: number };
   generator: { name: string; version: string };
+  /** SSC with a confirmed press, secure-graphic version 2: the workorder's own key (never the global one). */
+  workorderSecureGraphicKey?: Buffer | null;
 }
 
 /**
  * manifest.json of the zip (docs/product.md, The download). Everything in it is fixed by the workorder, so a
- * regenerated zip is byte-identical; its time is the workorder's creation time. No secret in it:
- * the key is named by its id only.
+ * regenerated zip is byte-identical; its time is the workorder's creation time. No service secret
+ * in it: the code key is named by its id only; from format version 2, an SSC manifest carries the
+ * workorder's own secure-graphic key, which draws that workorder's graphics and nothing else.
  */
 export function buildManifest(m: ManifestInput): string {
   const serialRange =
     m.code.serialStart === null
       ? null
       : { first: m.code.serialStart, last: m.code.serialStart + m.quantity - 1 };
+  const version2 = m.code.secureGraphicVersion === 2;
+  const key = m.workorderSecureGraphicKey;
   const manifest = {
-    format_version: MANIFEST_FORMAT_VERSION,
+    format_version: version2 ? MANIFEST_FORMAT_VERSION : 1,
     workorder: {
       id: m.workorder.id,
       reference: m.workorder.reference,
@@ -67,6 +78,13 @@ export function buildManifest(m: ManifestInput): string {
           external_id: m.printer.externalId,
         }
       : null,
+    // Only in version 2, so version 1 manifests keep their exact bytes.
+    ...(version2
+      ? {
+          secure_graphic: key ? { version: 2, key: key.toString('hex') } : null,
+          offline_generator: OFFLINE_GENERATOR,
+        }
+      : {}),
     batches: m.batches.map((b) => ({
       number: b.batchNumber,
       first_sequence: b.firstSequence,

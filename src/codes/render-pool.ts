@@ -14,6 +14,8 @@ export interface RenderOptions {
   secureGraphic?: SecureGraphicTask;
   /** Whose work this is; without it, the work shares one first-come-first-served line. */
   share?: FairShare;
+  /** SVG documents instead of PNGs (the offline generator). */
+  output?: 'png' | 'svg';
 }
 
 /**
@@ -35,7 +37,12 @@ const TEXTS_PER_TASK = 250;
 /** Added to the render threads' nice value (Linux; ignored where it cannot be set). */
 const RENDER_NICENESS = 10;
 
-export function createRenderPool(opts: { threads: number; workerFile?: string }): RenderPool {
+export function createRenderPool(opts: {
+  threads: number;
+  workerFile?: string;
+  /** Added to the threads' nice value; the offline generator, which is the machine's job, uses 0. */
+  niceness?: number;
+}): RenderPool {
   const { threads } = opts;
   if (!Number.isInteger(threads) || threads < 1) {
     throw new RangeError(`a render pool has a positive integer number of threads, got ${threads}`);
@@ -48,13 +55,13 @@ export function createRenderPool(opts: { threads: number; workerFile?: string })
     maxThreads: threads,
     // Rendering is throughput work: on shared cores, the API, Temporal and this process's main
     // thread (polling, heartbeats, a small order's steps) go first (docs/performance.md).
-    niceIncrement: RENDER_NICENESS,
+    niceIncrement: opts.niceness ?? RENDER_NICENESS,
   });
   const runFairly = fairDispatch(piscina, threads);
 
   return {
     threads,
-    async render(texts, qr, { signal, secureGraphic, share } = {}) {
+    async render(texts, qr, { signal, secureGraphic, share, output } = {}) {
       signal?.throwIfAborted();
       if (secureGraphic && secureGraphic.seeds.length !== texts.length * SEED_BYTES) {
         throw new RangeError(
@@ -72,6 +79,7 @@ export function createRenderPool(opts: { threads: number; workerFile?: string })
         for (let start = 0; start < texts.length; start += TEXTS_PER_TASK) {
           const end = Math.min(texts.length, start + TEXTS_PER_TASK);
           const task: RenderTask = { texts: texts.slice(start, end), qr };
+          if (output === 'svg') task.output = output;
           if (secureGraphic) {
             const seeds = secureGraphic.seeds.slice(start * SEED_BYTES, end * SEED_BYTES);
             task.secureGraphic = { settings: secureGraphic.settings, seeds };

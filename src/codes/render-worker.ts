@@ -2,6 +2,7 @@ import { move, transferableSymbol, valueSymbol } from 'piscina';
 import type { QrSettings } from '../shared/workorder';
 import { renderQrPng, renderSecureQrPng } from './qr';
 import { SEED_BYTES, type SecureGraphicSettings } from './secure-graphic';
+import { svgDocument, vectorCode } from './vector';
 
 /** SSC codes: the graphic's settings and one seed per text (SEED_BYTES each); never a key. */
 export interface SecureGraphicTask {
@@ -13,6 +14,8 @@ export interface RenderTask {
   texts: string[];
   qr: QrSettings;
   secureGraphic?: SecureGraphicTask;
+  /** PNG (the default, the service's images) or the same drawing as an SVG document. */
+  output?: 'png' | 'svg';
 }
 
 /** A task's PNGs back to back, and the length of each, in task order. */
@@ -27,15 +30,15 @@ export interface RenderedPngs {
  */
 export default function renderPngs(task: RenderTask): RenderedPngs {
   const graphic = task.secureGraphic;
+  const seed = (i: number) => graphic?.seeds.subarray(i * SEED_BYTES, (i + 1) * SEED_BYTES) as Uint8Array;
   const rendered = task.texts.map((text, i) =>
-    graphic
-      ? renderSecureQrPng(
-          text,
-          task.qr,
-          graphic.settings,
-          graphic.seeds.subarray(i * SEED_BYTES, (i + 1) * SEED_BYTES),
+    task.output === 'svg'
+      ? Buffer.from(
+          svgDocument(vectorCode(text, task.qr, graphic && { settings: graphic.settings, seed: seed(i) })),
         )
-      : renderQrPng(text, task.qr),
+      : graphic
+        ? renderSecureQrPng(text, task.qr, graphic.settings, seed(i))
+        : renderQrPng(text, task.qr),
   );
   const lengths = rendered.map((png) => png.length);
   // A fresh, unpooled ArrayBuffer: moving a view of Buffer's shared pool would detach the pool.

@@ -50,6 +50,22 @@ export function deriveSecureGraphicKey(codeKey: Buffer): Buffer {
   return createHmac('sha256', codeKey).update(KEY_LABEL).digest();
 }
 
+/**
+ * Version 2: one key per workorder, an HMAC of its id under the global secure-graphic key. The zip's
+ * manifest carries it, so the offline generator draws that workorder's graphics and no other's
+ * (the HMAC cannot be run backwards to the global key or sideways to another id).
+ */
+export function workorderSecureGraphicKey(secureGraphicKey: Buffer, workorderId: number): Buffer {
+  return createHmac('sha256', secureGraphicKey).update(`secure-graphic-v2/workorder/${workorderId}`).digest();
+}
+
+/** The key a workorder's seeds come from: the global one (version 1) or the workorder's own (2). */
+export function seedKeyFor(code: CodeSettings, workorderId: number, secureGraphicKey: Buffer): Buffer {
+  return code.secureGraphicVersion === 2
+    ? workorderSecureGraphicKey(secureGraphicKey, workorderId)
+    : secureGraphicKey;
+}
+
 /** One seed per extended ID, back to back: what a render task carries instead of any key. */
 export function secureGraphicSeeds(secureGraphicKey: Buffer, extendedIds: readonly string[]): Uint8Array {
   const seeds = new Uint8Array(extendedIds.length * SEED_BYTES);

@@ -311,6 +311,14 @@ export class WorkorderCard {
         .catch((err: unknown) => this.banner.show(this.portal.explain(err)))
         .finally(() => (csv.disabled = false));
     });
+    const generator = h('button', { type: 'button', class: 'button' }, 'Download the code generator');
+    generator.addEventListener('click', () => {
+      generator.disabled = true;
+      downloadWithToken('/api/v2/generator/', 'workorder-generator.js')
+        .then((name) => this.portal.announce(`Saved ${name}.`))
+        .catch((err: unknown) => this.banner.show(this.portal.explain(err)))
+        .finally(() => (generator.disabled = false));
+    });
     return h(
       'div',
       { class: 'action-group', role: 'group', 'aria-labelledby': `${this.base}-downloads` },
@@ -318,9 +326,17 @@ export class WorkorderCard {
       h(
         'p',
         { class: 'hint' },
-        'The zip holds codes.csv, files.csv, manifest.json and the codes folder with one image per code.',
+        'The zip holds codes.csv, files.csv, manifest.json and the codes folder with one image per code ' +
+          '(one sample above 100,000 codes). The code generator renders every code of the zip as PNG, SVG ' +
+          `or PDF sheets with Node 20+: node workorder-generator.js workorder-${w.id}.zip --out codes/`,
       ),
-      h('div', { class: 'button-row' }, this.zipLink('button button-primary', 'Download codes (zip)'), csv),
+      h(
+        'div',
+        { class: 'button-row' },
+        this.zipLink('button button-primary', 'Download codes (zip)'),
+        csv,
+        generator,
+      ),
     );
   }
 

@@ -44,6 +44,10 @@ export type CodegenStatus = (typeof Codegen)[keyof typeof Codegen];
 export const BATCH_SIZE = 10_000;
 /** Up to this many codes a workorder gets one PNG per code; above it, one sample image. */
 export const IMAGE_LIMIT = 100_000;
+
+/** The secure-graphic derivation new workorders get (CodeSettings.secureGraphicVersion). */
+export const SECURE_GRAPHIC_VERSION = 2;
+
 export const MAX_QUANTITY = 10_000_000;
 
 export interface QrSettings {
@@ -63,6 +67,12 @@ export interface CodeSettings {
   codeLayout: CodeLayout;
   withImages: boolean;
   qr: QrSettings;
+  /**
+   * How SSC seeds are derived (docs/generator.md): absent (1) from the global secure-graphic key;
+   * 2 from a per-workorder key that the zip's manifest carries for the offline generator. Recorded
+   * on the row at creation, so older workorders keep drawing (and rebuilding) as they did.
+   */
+  secureGraphicVersion?: 2;
 }
 
 export interface Progress {

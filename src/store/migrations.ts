@@ -369,6 +369,16 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '009_secure_graphic_version': {
+      async up(db: Kysely<unknown>) {
+        // Existing workorders keep version 1 drawing, so their zips rebuild byte for byte; new rows
+        // are inserted with version 2 (a per-workorder key the offline generator gets in the zip).
+        await db.schema
+          .alterTable('workorders')
+          .addColumn('secure_graphic_version', 'integer', (c) => c.notNull().defaultTo(1))
+          .execute();
+      },
+    },
     '010_partner_setup': {
       async up(db: Kysely<unknown>) {
         // Partners manage their presses and substrates themselves: archived, never deleted, while

@@ -99,6 +99,8 @@ export interface WorkorderTable {
   zip_removed_at: string | null;
   /** When a removed zip was last rebuilt: retention counts from then too. */
   zip_rebuilt_at: string | null;
+  /** 1: secure-graphic seeds from the global key; 2: from a per-workorder key the zip carries. */
+  secure_graphic_version: number;
   date_codes_completed: string | null;
   printed_date: string | null;
   completed_date: string | null;

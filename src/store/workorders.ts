@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import {
   batchCount,
   Codegen,
+  SECURE_GRAPHIC_VERSION,
   workflowIdFor,
   type CodegenStatus,
   type WorkorderSnapshot,
@@ -118,6 +119,7 @@ export function workorderRepository(db: Kysely<Database>) {
             printer_json: null,
             zip_key: null,
             zip_sha256: null,
+            secure_graphic_version: SECURE_GRAPHIC_VERSION,
             zip_size: null,
             date_codes_completed: null,
             printed_date: null,

@@ -25,6 +25,8 @@ export function workorderInput(row: WorkorderRow, company: CompanyRow, config: C
       withImages: row.quantity <= IMAGE_LIMIT,
       // A secure graphic inside the QR covers modules: the highest error correction keeps it readable.
       qr: row.code_layout === 'sg-inside' ? { ...DEFAULT_QR, errorCorrection: 'H' } : DEFAULT_QR,
+      // Left out for version 1, so the input of older workorders is exactly what it was.
+      ...(row.secure_graphic_version >= 2 ? { secureGraphicVersion: 2 as const } : {}),
     },
   };
 }

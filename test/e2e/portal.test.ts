@@ -329,6 +329,19 @@ describe('a printing partner processes a secure-code workorder in the portal', (
     expect(requestedUrls.some((u) => u.includes(partner.token))).toBe(false);
   });
 
+  test('the code generator downloads as one file the zip can be run through', async () => {
+    const main = card(page, orders.main);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      main.getByRole('button', { name: 'Download the code generator' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('workorder-generator.js');
+    const saved = path.join(ARTIFACTS, 'downloads', download.suggestedFilename());
+    await download.saveAs(saved);
+    expect(fs.readFileSync(saved, 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
+    expect(requestedUrls.some((u) => u.includes(partner.token))).toBe(false);
+  });
+
   test("'Mark printed' tells the brand the order is printed", async () => {
     const main = card(page, orders.main);
     await main.getByRole('button', { name: 'Mark printed' }).click();

@@ -223,7 +223,8 @@ describe('a SID workorder from template to zip', () => {
   test('the manifest describes the workorder and its hashes hold', () => {
     const manifest = JSON.parse((entries.get('manifest.json') as Buffer).toString('utf8'));
     expect(manifest).toMatchObject({
-      format_version: 1,
+      format_version: 2,
+      secure_graphic: null,
       workorder: {
         id: workorder.id,
         reference: 'Workorder for product P2',

@@ -12,6 +12,7 @@ import QRCode from 'qrcode';
 import { renderSecureQrPng } from '../../src/codes/qr';
 import {
   deriveSecureGraphicKey,
+  workorderSecureGraphicKey,
   patternArea,
   printedQrSettings,
   secureGraphicSeeds,
@@ -315,7 +316,13 @@ describe('an SSC workorder from creation to archive', () => {
       .slice(1)
       .map((l) => l.split(','));
     const codeKey = resolveSecrets(loadConfig(stack.env)).codeKey;
-    const key = deriveSecureGraphicKey(codeKey);
+    // New workorders draw from their own key (version 2), which the manifest carries.
+    const key = workorderSecureGraphicKey(deriveSecureGraphicKey(codeKey), workorder.id);
+    const manifest = JSON.parse((entries.get('manifest.json') as Buffer).toString('utf8'));
+    expect(manifest.format_version).toBe(2);
+    expect(manifest.secure_graphic).toEqual({ version: 2, key: key.toString('hex') });
+    expect(JSON.stringify(manifest)).not.toContain(deriveSecureGraphicKey(codeKey).toString('hex'));
+    expect(JSON.stringify(manifest)).not.toContain(codeKey.toString('hex'));
     const code = {
       codeLayout: 'sg-inside',
       qr: { errorCorrection: 'H', pixelsPerModule: 4, quietZoneModules: 4 },
@@ -337,7 +344,8 @@ describe('an SSC workorder from creation to archive', () => {
     expect(patterns.size).toBe(60);
     const zipText = [...entries.values()].map((b) => b.toString('latin1')).join('');
     expect(zipText).not.toContain(codeKey.toString('hex'));
-    expect(zipText).not.toContain(key.toString('hex'));
+    // The service's own secure-graphic key stays out; the workorder's key is in the manifest only.
+    expect(zipText).not.toContain(deriveSecureGraphicKey(codeKey).toString('hex'));
   });
 
   test('printed by the partner, then completed by QA (the operator CLI sends this Update), then archived', async () => {

@@ -123,6 +123,13 @@ const FIXTURES: Record<string, Fixture> = {
     path: (w) => `/api/v2/workorders/${w.completedSid}/download/`,
     rightStatus: 200,
   },
+  'get /api/v2/generator/': {
+    right: 'partner',
+    path: () => '/api/v2/generator/',
+    rightStatus: 200,
+    otherBrand: 200,
+    unrelatedPartner: 200,
+  },
   'get /api/v2/workorders/:id/serial-numbers/': {
     right: 'brand',
     path: (w) => `/api/v2/workorders/${w.completedSid}/serial-numbers/`,

@@ -1,11 +1,13 @@
 /**
- * Secrets stay secret: the code key and link secret never appear in logs, API responses, the zip
- * or workflow history, and tokens are stored only as hashes.
+ * Secrets stay secret: the code key, the secure-graphic key derived from it and the link secret
+ * never appear in logs, API responses, the zip or workflow history, and tokens are stored only as
+ * hashes.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { deriveSecureGraphicKey } from '../../src/codes/secure-graphic';
 import { workflowIdFor } from '../../src/shared/workorder';
 import type { Workorder } from '../support/api-client';
 import { Stack } from '../support/stack';
@@ -76,7 +78,12 @@ test('no secret in logs, responses, the zip, history; tokens only hashed', async
 
   const everything = seen.join('\n');
   expect(everything.length).toBeGreaterThan(10_000);
-  for (const secret of [...forms(CODE_KEY), ...forms(LINK_SECRET)])
+  // The global secure-graphic key too: zips carry only a workorder's own key (docs/generator.md).
+  for (const secret of [
+    ...forms(CODE_KEY),
+    ...forms(LINK_SECRET),
+    ...forms(deriveSecureGraphicKey(CODE_KEY)),
+  ])
     expect(everything.includes(secret)).toBe(false);
   expect(everything.includes(brand.token)).toBe(false);
 

@@ -10,6 +10,7 @@ import { createCodegenActivities } from '../../src/activities';
 import { workorderInput } from '../../src/workorders/workflow-input';
 import { CodePermutation } from '../../src/codes/permutation';
 import { createRenderPool } from '../../src/codes/render-pool';
+import { deriveSecureGraphicKey } from '../../src/codes/secure-graphic';
 import { loadConfig, resolveSecrets } from '../../src/config';
 import { batchBounds, batchCount, type BatchRef, type PrinterConfirmation } from '../../src/shared/workorder';
 import { createLocalArtifactStore } from '../../src/storage/local';
@@ -32,6 +33,7 @@ export async function regenerateZip(
       artifacts: createLocalArtifactStore(artifactsDir),
       renderPool,
       permutation: new CodePermutation(resolveSecrets(config).codeKey),
+      secureGraphicKey: deriveSecureGraphicKey(resolveSecrets(config).codeKey),
       generator: GENERATOR,
     });
     const row = await repos.workorders.byId(workorderId);

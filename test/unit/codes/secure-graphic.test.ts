@@ -10,6 +10,8 @@ import {
   secureGraphicSeeds,
   secureGraphicSettings,
   SEED_BYTES,
+  seedKeyFor,
+  workorderSecureGraphicKey,
   type SecureGraphicSettings,
 } from '../../../src/codes/secure-graphic';
 import type { CodeSettings, PrinterConfirmation, QrSettings } from '../../../src/shared/workorder';
@@ -156,5 +158,24 @@ describe.each(['sg-inside', 'sg-outside'] as const)('%s images', (layout) => {
     expect(
       renderSecureQrPng(url, qr, g, seedOf(url)).equals(renderSecureQrPng(url, qr, g, seedOf(url))),
     ).toBe(true);
+  });
+});
+
+describe('secure-graphic key versions', () => {
+  const code = { codeLayout: 'sg-inside' } as CodeSettings;
+
+  test('version 1 (no version recorded) seeds from the global key, as workorders always did', () => {
+    expect(seedKeyFor(code, 7, key).equals(key)).toBe(true);
+  });
+
+  test('version 2 seeds from a key of the workorder, different for every workorder and from the global key', () => {
+    const v2 = { ...code, secureGraphicVersion: 2 as const };
+    const seven = seedKeyFor(v2, 7, key);
+    expect(seven.equals(workorderSecureGraphicKey(key, 7))).toBe(true);
+    expect(seven.equals(key)).toBe(false);
+    expect(seven.equals(seedKeyFor(v2, 8, key))).toBe(false);
+    expect(secureGraphicSeeds(seven, ['0123456789AS'])).not.toEqual(
+      secureGraphicSeeds(key, ['0123456789AS']),
+    );
   });
 });
