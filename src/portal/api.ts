@@ -118,12 +118,15 @@ export const api = {
   workorder: (id: number) => answer(client.GET('/api/v2/workorders/{id}/', byId(id))),
   equipment: () =>
     answer(client.GET('/api/v2/equipment/', { params: { query: { limit: 1000, ordering: 'id' } } })),
-  substrates: (equipmentId: number) =>
-    answer(
+  /** With `equipment` the list holds only calibrated substrates, each with its calibration. */
+  substrates: async (equipmentId: number) => {
+    const page = await answer(
       client.GET('/api/v2/substrates/', {
         params: { query: { equipment: equipmentId, limit: 1000, ordering: 'id' } },
       }),
-    ),
+    );
+    return { ...page, results: page.results.filter((s): s is Substrate => 'calibration' in s) };
+  },
   printerConfirm: (id: number, body: { equipment: number; substrate: number; external_id: string }) =>
     answer(client.PATCH('/api/v2/workorders/{id}/printer-confirm/', { ...byId(id), body })),
   printed: (id: number) => answer(client.POST('/api/v2/workorders/{id}/printed/', byId(id))),
@@ -140,6 +143,8 @@ export const api = {
   /** A file that needs the token, as a blob (`parseAs: 'blob'`), with the answer's headers. */
   serialNumbers: (id: number) =>
     client.GET('/api/v2/workorders/{id}/serial-numbers/', { ...byId(id), parseAs: 'blob' }),
+  /** The offline code generator, one JavaScript file (docs/generator.md). */
+  generator: () => client.GET('/api/v2/generator/', { parseAs: 'blob' }),
 };
 
 function filenameOf(res: Response, fallback: string): string {
@@ -148,17 +153,20 @@ function filenameOf(res: Response, fallback: string): string {
   return match ? match[1] : fallback;
 }
 
-/** Downloads the serial numbers CSV (it needs the token): fetched with the header, saved from a blob. */
-export async function downloadSerialNumbers(id: number): Promise<string> {
+/** Saves a file that needs the token: fetched with the header, saved from a blob under its name. */
+async function saveBlob(
+  request: Promise<{ data?: Blob; error?: unknown; response: Response }>,
+  fallbackName: string,
+): Promise<string> {
   const {
     data: blob,
     error,
     response,
-  } = await api.serialNumbers(id).catch(() => {
+  } = await request.catch(() => {
     throw new Error('Could not reach the service. Check your connection and try again.');
   });
   if (!response.ok || !blob) throw refusal(response, error);
-  const name = filenameOf(response, `workorder-${id}-serial-numbers.csv`);
+  const name = filenameOf(response, fallbackName);
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
@@ -169,4 +177,14 @@ export async function downloadSerialNumbers(id: number): Promise<string> {
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
   return name;
+}
+
+/** Downloads the serial numbers CSV. */
+export function downloadSerialNumbers(id: number): Promise<string> {
+  return saveBlob(api.serialNumbers(id), `workorder-${id}-serial-numbers.csv`);
+}
+
+/** Downloads the offline code generator. */
+export function downloadGenerator(): Promise<string> {
+  return saveBlob(api.generator(), 'workorder-generator.js');
 }

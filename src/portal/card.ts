@@ -1,5 +1,5 @@
 /** One workorder in the list: summary, live progress, details on demand, and what can be done next. */
-import { api, downloadSerialNumbers, type Workorder } from './api';
+import { api, downloadGenerator, downloadSerialNumbers, type Workorder } from './api';
 import { ConfirmForm } from './confirm';
 import { Banner, type Portal } from './context';
 import {
@@ -314,7 +314,7 @@ export class WorkorderCard {
     const generator = h('button', { type: 'button', class: 'button' }, 'Download the code generator');
     generator.addEventListener('click', () => {
       generator.disabled = true;
-      downloadWithToken('/api/v2/generator/', 'workorder-generator.js')
+      downloadGenerator()
         .then((name) => this.portal.announce(`Saved ${name}.`))
         .catch((err: unknown) => this.banner.show(this.portal.explain(err)))
         .finally(() => (generator.disabled = false));
