@@ -45,24 +45,23 @@ export function printingRepository(db: Kysely<Database>) {
         .executeTakeFirstOrThrow();
     },
 
-    async updateEquipment(
-      id: number,
-      patch: { name?: string; dpi?: number; model?: string; notes?: string },
-    ): Promise<EquipmentRow> {
-      if (Object.keys(patch).length > 0)
-        await db.updateTable('equipment').set(patch).where('id', '=', id).execute();
-      return db.selectFrom('equipment').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    },
-
-    async archiveEquipment(id: number): Promise<EquipmentRow> {
-      await db
-        .updateTable('equipment')
-        .set({ archived_at: nowIso() })
-        .where('id', '=', id)
-        .where('archived_at', 'is', null)
-        .execute();
-      return db.selectFrom('equipment').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    },
+    /** The company's press or substrate with this id; another company's is as good as absent. */
+    equipmentOf: (companyId: number, id: number) => setup('equipment').of(companyId, id),
+    substrateOf: (companyId: number, id: number) => setup('substrates').of(companyId, id),
+    equipmentById: (id: number) => setup('equipment').byId(id),
+    substrateById: (id: number) => setup('substrates').byId(id),
+    /** Live presses or substrates, or all of them with `archived`. */
+    listEquipment: (companyId: number, page: PageRequest, opts = { archived: false }) =>
+      setup('equipment').list(companyId, page, opts),
+    listSubstrates: (companyId: number, page: PageRequest, opts = { archived: false }) =>
+      setup('substrates').list(companyId, page, opts),
+    updateEquipment: (id: number, patch: { name?: string; dpi?: number; model?: string; notes?: string }) =>
+      setup('equipment').update(id, patch),
+    updateSubstrate: (id: number, patch: { name?: string; description?: string }) =>
+      setup('substrates').update(id, patch),
+    /** Archived, never deleted: workorders keep naming it. Archiving twice keeps the first date. */
+    archiveEquipment: (id: number) => setup('equipment').archive(id),
+    archiveSubstrate: (id: number) => setup('substrates').archive(id),
 
     /** Another live object of the company already has the name (archived ones give theirs up). */
     async nameTaken(
@@ -79,42 +78,6 @@ export function printingRepository(db: Kysely<Database>) {
         .where('archived_at', 'is', null);
       if (exceptId !== undefined) q = q.where('id', '!=', exceptId);
       return (await q.executeTakeFirst()) !== undefined;
-    },
-
-    async updateSubstrate(id: number, patch: { name?: string; description?: string }): Promise<SubstrateRow> {
-      if (Object.keys(patch).length > 0)
-        await db.updateTable('substrates').set(patch).where('id', '=', id).execute();
-      return db.selectFrom('substrates').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    },
-
-    async archiveSubstrate(id: number): Promise<SubstrateRow> {
-      await db
-        .updateTable('substrates')
-        .set({ archived_at: nowIso() })
-        .where('id', '=', id)
-        .where('archived_at', 'is', null)
-        .execute();
-      return db.selectFrom('substrates').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    },
-
-    /** The company's substrate with this id; another company's is as good as absent. */
-    async substrateOf(companyId: number, id: number): Promise<SubstrateRow | undefined> {
-      return db
-        .selectFrom('substrates')
-        .selectAll()
-        .where('id', '=', id)
-        .where('company_id', '=', companyId)
-        .executeTakeFirst();
-    },
-
-    async listSubstrates(
-      companyId: number,
-      page: PageRequest,
-      opts: { archived: boolean },
-    ): Promise<{ rows: SubstrateRow[]; count: number }> {
-      let q = db.selectFrom('substrates').where('company_id', '=', companyId);
-      if (!opts.archived) q = q.where('archived_at', 'is', null);
-      return orderedPage(q, page);
     },
 
     /** A calibration asked for: a chart to print, no values yet. */
@@ -235,34 +198,6 @@ export function printingRepository(db: Kysely<Database>) {
         .executeTakeFirstOrThrow();
     },
 
-    async equipmentById(id: number): Promise<EquipmentRow | undefined> {
-      return db.selectFrom('equipment').selectAll().where('id', '=', id).executeTakeFirst();
-    },
-
-    async substrateById(id: number): Promise<SubstrateRow | undefined> {
-      return db.selectFrom('substrates').selectAll().where('id', '=', id).executeTakeFirst();
-    },
-
-    /** The company's equipment with this id; another company's is as good as absent. */
-    async equipmentOf(companyId: number, id: number): Promise<EquipmentRow | undefined> {
-      return db
-        .selectFrom('equipment')
-        .selectAll()
-        .where('id', '=', id)
-        .where('company_id', '=', companyId)
-        .executeTakeFirst();
-    },
-
-    async listEquipment(
-      companyId: number,
-      page: PageRequest,
-      opts: { archived: boolean } = { archived: false },
-    ): Promise<{ rows: EquipmentRow[]; count: number }> {
-      let q = db.selectFrom('equipment').where('company_id', '=', companyId);
-      if (!opts.archived) q = q.where('archived_at', 'is', null);
-      return orderedPage(q, page);
-    },
-
     /**
      * Substrates the equipment may print on, each with its calibration: measured, not expired, not
      * archived, and approved by an operator when `approvedOnly` (a template asking for it).
@@ -308,6 +243,47 @@ export function printingRepository(db: Kysely<Database>) {
         .executeTakeFirst();
     },
   };
+
+  /** What presses and substrates share: company-scoped reads, lists, changes and archiving. */
+  function setup<T extends 'equipment' | 'substrates'>(table: T) {
+    type Row = T extends 'equipment' ? EquipmentRow : SubstrateRow;
+    // Kysely cannot narrow a query over a generic table name; the rows are the table's.
+    const rows = db as unknown as Kysely<Record<'equipment', EquipmentRow>>;
+    const name = table as 'equipment';
+    const byId = async (id: number) =>
+      (await rows.selectFrom(name).selectAll().where('id', '=', id).executeTakeFirst()) as Row | undefined;
+    return {
+      byId,
+      async of(companyId: number, id: number): Promise<Row | undefined> {
+        const row = await byId(id);
+        return row && row.company_id === companyId ? row : undefined;
+      },
+      async list(companyId: number, page: PageRequest, opts: { archived: boolean }) {
+        let q = db.selectFrom(table as 'equipment').where('company_id', '=', companyId);
+        if (!opts.archived) q = q.where('archived_at', 'is', null);
+        return (await orderedPage(q, page)) as { rows: Row[]; count: number };
+      },
+      async update(id: number, patch: Partial<Row>): Promise<Row> {
+        if (Object.keys(patch).length > 0) {
+          await rows
+            .updateTable(name)
+            .set(patch as Partial<EquipmentRow>)
+            .where('id', '=', id)
+            .execute();
+        }
+        return (await byId(id)) as Row;
+      },
+      async archive(id: number): Promise<Row> {
+        await rows
+          .updateTable(name)
+          .set({ archived_at: nowIso() })
+          .where('id', '=', id)
+          .where('archived_at', 'is', null)
+          .execute();
+        return (await byId(id)) as Row;
+      },
+    };
+  }
 
   function calibrationsOf(companyId: number) {
     return db

@@ -127,10 +127,13 @@ describe('GET /api/v2/equipment/ and /api/v2/substrates/', () => {
     expect(idle.body.count).toBe(0);
   });
 
-  test('a missing, malformed or foreign equipment is a 400 on `equipment`', async () => {
-    const missing = await partner.client.get('/api/v2/substrates/');
-    expect(missing.status).toBe(400);
-    expect(missing.body).toEqual({ equipment: ['This field is required.'] });
+  test('without `equipment`, all of the partner’s substrates; a malformed or foreign one is a 400', async () => {
+    const all = await partner.client.get<Page>('/api/v2/substrates/');
+    expect(all.status).toBe(200);
+    expect(all.body.results.map((s) => s.id).sort((a, b) => Number(a) - Number(b))).toEqual(
+      [ids.paper, ids.foil].sort((a, b) => a - b),
+    );
+    expect(all.body.results.every((s) => !('calibration' in s))).toBe(true);
     const malformed = await partner.client.get('/api/v2/substrates/?equipment=abc');
     expect(malformed.body).toEqual({ equipment: ['A valid integer is required.'] });
     const foreign = await partner.client.get(`/api/v2/substrates/?equipment=${ids.strangerPress}`);
