@@ -29,7 +29,9 @@ export async function sweepRetention(deps: RetentionDeps): Promise<RetentionSwee
   const idempotencyKeysExpired = await deps.repos.idempotency.prune(
     new Date(now - deps.idempotencyTtlMs).toISOString(),
   );
+  Context.current().heartbeat('idempotency keys');
   const throttleWindowsPruned = await deps.repos.throttle.prune(now - 2 * THROTTLE_WINDOW_MS);
+  Context.current().heartbeat('throttle windows');
   const cutoff = new Date(now - deps.artifactRetentionMs).toISOString();
   const zipsRemoved: number[] = [];
   for (const id of await deps.repos.workorders.zipsPastRetention(cutoff, ZIPS_PER_SWEEP)) {

@@ -6,8 +6,13 @@ import { batchBounds, batchCount, type BatchRef } from '../shared/workorder';
 /** Batches per generateBatches activity for orders without images (as in batch-scheduling.ts). */
 const CSV_BATCHES_PER_ACTIVITY = 5;
 
+/**
+ * The sweep heartbeats after each step: a sweep lost with a stopped worker is retried within the
+ * heartbeat timeout, not after the ten minutes its overlap policy (SKIP) would otherwise wait.
+ */
 const orchestration = proxyActivities<OrchestrationActivities>({
   startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumAttempts: 5 },
 });
 
