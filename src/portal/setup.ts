@@ -617,7 +617,9 @@ class Calibrations {
     const facts = [
       parameters(c),
       c.valid_until ? `valid until ${day(c.valid_until)}` : '',
-      c.status === 'active' && !c.approved ? 'not approved by the operator' : '',
+      c.status === 'active' && !c.approved
+        ? 'not yet approved by an operator (only some templates need it)'
+        : '',
     ]
       .filter(Boolean)
       .join(' · ');
