@@ -656,12 +656,23 @@ class Calibrations {
   private async calibrate(submit: HTMLButtonElement): Promise<void> {
     this.start.reset();
     if (!this.start.checkRequired()) return;
+    const equipment = Number(this.start.value('equipment'));
+    const substrate = Number(this.start.value('substrate'));
+    // One calibration per pair: asking again means measuring the existing one again.
+    const existing = this.items.find((c) => c.equipment.id === equipment && c.substrate.id === substrate);
+    if (existing) {
+      this.openMeasurements(existing);
+      this.portal.announce(
+        `${this.label(existing)} already has a calibration: enter new measurements to renew it.`,
+      );
+      return;
+    }
     submit.disabled = true;
     try {
       const validUntil = this.start.value('valid_until');
       const c = await setupApi.calibrate({
-        equipment: Number(this.start.value('equipment')),
-        substrate: Number(this.start.value('substrate')),
+        equipment,
+        substrate,
         ...(validUntil ? { valid_until: validUntil } : {}),
       });
       this.startForm.reset();

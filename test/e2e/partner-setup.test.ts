@@ -146,6 +146,15 @@ describe('a new partner sets up a press, a substrate and a calibration in the po
     await page.getByLabel('Include archived presses').uncheck();
     await waitForCount(list.locator('li', { hasText: 'Old offset' }), 0);
 
+    // A name another live press has is refused next to the name.
+    await pressForm().getByLabel('Name').fill('Line 1');
+    await pressForm().getByLabel('Resolution (dpi)').fill('600');
+    await pressForm().getByRole('button', { name: 'Add press' }).click();
+    await expectText(page.locator('#setup-press-name-error'), 'already exists');
+    await expectFocused(pressForm().getByLabel('Name'));
+    await pressForm().getByLabel('Name').fill('');
+    await pressForm().getByLabel('Resolution (dpi)').fill('');
+
     const presses = await partner.client.get<{ results: Array<Record<string, Json>> }>('/api/v2/equipment/');
     expect(presses.body.results.map((p) => [p.name, p.dpi, p.model, p.notes])).toEqual([
       ['Line 1', 600, 'HP Indigo 6900', 'Serviced 2026-12'],
@@ -206,6 +215,16 @@ describe('a new partner sets up a press, a substrate and a calibration in the po
     await expectText(row, 'module 0.4 mm, 2 dot cells, dot gain 12.5 %, ink density 1.3');
     expect(await measure.isHidden()).toBe(true);
     await shots.take(page, 'set-up', { fullPage: true });
+
+    // The same pair again opens the existing calibration's measurement form.
+    await start.getByLabel('Press').selectOption({ label: 'Line 1 (600 dpi)' });
+    await start.getByLabel('Substrate').selectOption({ label: 'Coated paper 90 g' });
+    await start.getByRole('button', { name: 'Start calibration' }).click();
+    await expectText(page.locator('#status'), 'already has a calibration');
+    expect(await measure.isHidden()).toBe(false);
+    await expectFocused(page.locator('#setup-measure-heading'));
+    await measure.getByRole('button', { name: 'Close' }).click();
+    expect(await measure.isHidden()).toBe(true);
 
     const calibration = await partner.client.get<Json>(`/api/v2/calibrations/${calibrationId}/`);
     expect(calibration.body).toMatchObject({
