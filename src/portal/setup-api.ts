@@ -20,7 +20,8 @@ export interface MeasurementFields {
   cell_dots: string;
   dot_gain: string;
   ink_density?: string;
-  valid_until?: string;
+  /** `null`: no end date; left out: the end date stays as it is. */
+  valid_until?: string | null;
 }
 
 const byId = (id: number) => ({ params: { path: { id } } });

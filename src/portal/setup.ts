@@ -544,7 +544,7 @@ class Calibrations {
         name: 'valid_until',
         label: 'Valid until',
         kind: 'date',
-        hint: 'Leave empty to keep no end date.',
+        hint: 'The last day the calibration may be used; leave empty for no end.',
       }),
       h('div', { class: 'form-actions' }, measureSubmit, close),
     );
@@ -727,6 +727,8 @@ class Calibrations {
         module_size_mm: values.module_size_mm ?? '',
         cell_dots: values.cell_dots ?? '',
         dot_gain: values.dot_gain ?? '',
+        // The field starts with the current end date: emptied, it means none.
+        valid_until: values.valid_until ?? null,
       } satisfies MeasurementFields);
       this.current = null;
       this.measureForm.hidden = true;

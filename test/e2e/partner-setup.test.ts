@@ -18,6 +18,7 @@ const QUANTITY = 20;
 
 let stack: Stack;
 let partner: Caller;
+let brand: Caller;
 let browser: Browser;
 let page: Page;
 let shots: Shots;
@@ -30,7 +31,7 @@ beforeAll(async () => {
   shots = new Shots(SHOTS);
   stack = await (await Stack.create({ env: { REMINDER_DELAY: '1 hour' } })).start();
   const { fixtures } = stack;
-  const brand = await fixtures.brandOwner('Nordic Labels Brand', [...ALL_WORKORDER_PERMISSIONS]);
+  brand = await fixtures.brandOwner('Nordic Labels Brand', [...ALL_WORKORDER_PERMISSIONS]);
   // A partner with nothing set up: no press, no substrate, no calibration; only its token.
   partner = await fixtures.printingPartner('Fresh Print GmbH', 'jobs@fresh-print.example');
   const { id: template } = await fixtures.sscTemplate(brand.company, 'Label SSC', {
@@ -174,6 +175,13 @@ describe('a new partner sets up a press, a substrate and a calibration in the po
     await waitForOptions(start.getByLabel('Press'), ['Choose…', 'Line 1 (600 dpi)']);
     await start.getByLabel('Press').selectOption({ label: 'Line 1 (600 dpi)' });
     await start.getByLabel('Substrate').selectOption({ label: 'Coated paper 90 g' });
+    // A past end date is refused next to it.
+    const validUntil = start.getByLabel('Valid until');
+    await validUntil.fill('2020-01-01');
+    await start.getByRole('button', { name: 'Start calibration' }).click();
+    await expectText(page.locator('#setup-calibrate-valid-until-error'), 'today or later');
+    await expectFocused(validUntil);
+    await validUntil.fill('');
     const created = page.waitForResponse(
       (r) => r.url().endsWith('/api/v2/calibrations/') && r.request().method() === 'POST',
     );
@@ -208,6 +216,7 @@ describe('a new partner sets up a press, a substrate and a calibration in the po
 
     await dotGain.fill('12.5');
     await measure.getByLabel('Ink density').fill('1.3');
+    await measure.getByLabel('Valid until').fill('2099-06-30');
     await shots.take(page, 'measurements', { top: page.locator('.setup-calibrations') });
     await dotGain.press('Enter');
     const row = page.locator(`#setup-calibration-list li[data-id="${calibrationId}"]`);
@@ -230,6 +239,7 @@ describe('a new partner sets up a press, a substrate and a calibration in the po
     expect(calibration.body).toMatchObject({
       status: 'active',
       parameters: { module_size_mm: 0.4, cell_dots: 2, dot_gain: 12.5, ink_density: 1.3 },
+      valid_until: '2099-06-30',
     });
   });
 
@@ -273,6 +283,20 @@ describe('a new partner sets up a press, a substrate and a calibration in the po
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await shots.take(page, 'phone', { top: page.locator('header') });
     expect(consoleErrors).toEqual([]);
+  });
+});
+
+describe('who sees the set-up', () => {
+  test('a brand signed in at #setup sees its workorders and no set-up tab', async () => {
+    const tab = await browser.context.newPage();
+    await tab.goto(`${stack.baseUrl}/portal/#setup`);
+    await tab.getByLabel('Access token').fill(brand.token);
+    await tab.keyboard.press('Enter');
+    await tab.getByText('Nordic Labels Brand (brand owner)').waitFor();
+    await tab.locator('#workorders-view').waitFor();
+    expect(await tab.locator('#views').isHidden()).toBe(true);
+    expect(await tab.locator('#setup-view').isHidden()).toBe(true);
+    await tab.close();
   });
 });
 
