@@ -224,7 +224,7 @@ class Catalog<T extends { id: number; name: string; archived: boolean }> {
     this.element = h(
       'section',
       { class: 'panel setup-panel', 'aria-labelledby': `${base}-heading` },
-      h('h3', { id: `${base}-heading` }, kind.title),
+      h('h3', { id: `${base}-heading`, tabindex: -1 }, kind.title),
       h(
         'div',
         { class: 'checkbox' },
@@ -352,6 +352,8 @@ class Catalog<T extends { id: number; name: string; archived: boolean }> {
       if (this.editing?.id === item.id) this.stopEditing(false);
       await this.load();
       this.changed();
+      // Its row is gone: the focus goes to the list's heading rather than to nowhere.
+      this.element.querySelector<HTMLElement>('h3')?.focus();
     } catch (err) {
       this.listBanner.show(this.portal.explain(err));
     }

@@ -141,6 +141,7 @@ describe('a new partner sets up a press, a substrate and a calibration in the po
     await expectText(dialog, 'Archive Old offset?');
     await dialog.getByRole('button', { name: 'Archive' }).click();
     await waitForCount(list.locator('li', { hasText: 'Old offset' }), 0);
+    await expectFocused(page.locator('#setup-press-heading'));
     await page.getByLabel('Include archived presses').check();
     await expectText(list.locator('li', { hasText: 'Old offset' }), 'Archived');
     expect(await list.getByRole('button', { name: 'Change Old offset' }).count()).toBe(0);
