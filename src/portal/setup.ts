@@ -116,7 +116,8 @@ class Fields {
     let first: Control | undefined;
     for (const [name, control] of this.controls) {
       if (control.required && control.value.trim() === '') {
-        this.setError(name, [`Enter the ${this.labels.get(name)?.toLowerCase() ?? name}.`]);
+        const verb = control instanceof HTMLSelectElement ? 'Choose' : 'Enter';
+        this.setError(name, [`${verb} the ${this.labels.get(name)?.toLowerCase() ?? name}.`]);
         first ??= control;
       }
     }

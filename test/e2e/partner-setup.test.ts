@@ -174,6 +174,10 @@ describe('a new partner sets up a press, a substrate and a calibration in the po
   test('the substrate is calibrated: the chart downloads, measurements out of range are refused, then saved', async () => {
     const start = page.locator('form', { has: page.locator('#setup-calibrate-heading') });
     await waitForOptions(start.getByLabel('Press'), ['Choose…', 'Line 1 (600 dpi)']);
+    await start.getByRole('button', { name: 'Start calibration' }).click();
+    await expectText(page.locator('#setup-calibrate-equipment-error'), 'Choose the press.');
+    await expectText(page.locator('#setup-calibrate-substrate-error'), 'Choose the substrate.');
+    await expectFocused(start.getByLabel('Press'));
     await start.getByLabel('Press').selectOption({ label: 'Line 1 (600 dpi)' });
     await start.getByLabel('Substrate').selectOption({ label: 'Coated paper 90 g' });
     // A past end date is refused next to it.
