@@ -169,6 +169,26 @@ describe('a new partner sets up a press, a substrate and a calibration in the po
     await substrateForm().getByRole('button', { name: 'Add substrate' }).click();
     await expectText(page.locator('#setup-substrate-list'), 'Coated paper 90 g');
     await expectText(page.locator('#setup-substrate-list'), 'Matte, white');
+
+    // Changed, and a second one archived.
+    const list = page.locator('#setup-substrate-list');
+    await list.getByRole('button', { name: 'Change Coated paper 90 g' }).click();
+    await substrateForm().getByLabel('Description').fill('Matte, white, FSC');
+    await substrateForm().getByLabel('Description').press('Tab');
+    await page.keyboard.press('Enter');
+    await expectText(list, 'Matte, white, FSC');
+    await substrateForm().getByLabel('Name').fill('Silver foil');
+    await substrateForm().getByRole('button', { name: 'Add substrate' }).click();
+    await list.getByRole('button', { name: 'Archive Silver foil' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Archive' }).click();
+    await waitForCount(list.locator('li', { hasText: 'Silver foil' }), 0);
+    const substrates = await partner.client.get<{ results: Array<Record<string, Json>> }>(
+      '/api/v2/substrates/?archived=true&ordering=id',
+    );
+    expect(substrates.body.results.map((x) => [x.name, x.description, x.archived])).toEqual([
+      ['Coated paper 90 g', 'Matte, white, FSC', false],
+      ['Silver foil', '', true],
+    ]);
   });
 
   test('the substrate is calibrated: the chart downloads, measurements out of range are refused, then saved', async () => {
