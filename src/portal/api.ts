@@ -73,7 +73,7 @@ interface Outcome<T> {
 }
 
 /** The body of an answer, or an ApiRefusal for a refusal (and a plain Error when unreachable). */
-async function answer<T>(request: Promise<Outcome<T>>): Promise<T> {
+export async function answer<T>(request: Promise<Outcome<T>>): Promise<T> {
   let outcome: Outcome<T>;
   try {
     outcome = await request;
@@ -109,7 +109,7 @@ function clientFor(token: () => string | null) {
   return client;
 }
 
-const client = clientFor(() => session.token());
+export const client = clientFor(() => session.token());
 const byId = (id: number) => ({ params: { path: { id } } });
 
 export const api = {
@@ -154,7 +154,7 @@ function filenameOf(res: Response, fallback: string): string {
 }
 
 /** Saves a file that needs the token: fetched with the header, saved from a blob under its name. */
-async function saveBlob(
+export async function saveBlob(
   request: Promise<{ data?: Blob; error?: unknown; response: Response }>,
   fallbackName: string,
 ): Promise<string> {

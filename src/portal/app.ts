@@ -12,6 +12,7 @@ import { WorkorderCard } from './card';
 import { Banner, type ConfirmQuestion, type Portal } from './context';
 import { CODEGEN, count } from './format';
 import { Invitations } from './invitations';
+import { Setup } from './setup';
 
 const PAGE_SIZE = 20;
 const POLL_MS = 1500;
@@ -46,9 +47,18 @@ class PortalApp implements Portal {
   private readonly archivedFilter = byId<HTMLSelectElement>('filter-archived');
   private readonly account = byId<HTMLElement>('account');
   private readonly invitations = new Invitations(this, byId('invitations-view'), byId('invitations'));
+  private readonly setupView = byId<HTMLElement>('setup-view');
+  private readonly views = byId<HTMLElement>('views');
+  private readonly setup = new Setup(this, byId('setup'), () => (this.equipmentList = null));
+  private onSetup = false;
 
   get isPartner(): boolean {
     return this.me?.company.company_type === 'printing_partner';
+  }
+
+  /** A partner whose token may manage presses, substrates and calibrations. */
+  get canSetUp(): boolean {
+    return this.isPartner && (this.me?.permissions.includes('printing_setup') ?? false);
   }
 
   start(): void {
@@ -61,6 +71,7 @@ class PortalApp implements Portal {
     this.stateFilter.addEventListener('change', () => void this.loadList(true));
     this.archivedFilter.addEventListener('change', () => void this.loadList(true));
     this.loadMore.addEventListener('click', () => void this.loadList(false));
+    window.addEventListener('hashchange', () => this.route(true));
     const token = session.token();
     if (token) void this.resume(token);
     else this.showSignIn();
@@ -148,6 +159,8 @@ class PortalApp implements Portal {
 
   private showSignIn(message?: string): void {
     this.listView.hidden = true;
+    this.setupView.hidden = true;
+    this.views.hidden = true;
     this.account.hidden = true;
     this.signInView.hidden = false;
     this.tokenInput.value = '';
@@ -203,14 +216,37 @@ class PortalApp implements Portal {
     if (!this.me) return;
     this.pageBanner.clear();
     this.signInView.hidden = true;
-    this.listView.hidden = false;
     this.account.hidden = false;
+    this.views.hidden = !this.canSetUp;
     const role = this.isPartner ? 'printing partner' : 'brand owner';
     byId('account-name').textContent = `${this.me.company.name} (${role})`;
     this.announce(`Signed in as ${this.me.company.name}.`);
-    byId('workorders-heading').focus();
-    void this.loadList(true);
+    this.route(false);
     if (this.isPartner && this.me.permissions.includes('partnership_view')) void this.invitations.load();
+  }
+
+  /** `#setup` shows the partner's presses, substrates and calibrations; anything else the workorders. */
+  private route(moved: boolean): void {
+    if (!this.me) return;
+    const setup = this.canSetUp && window.location.hash === '#setup';
+    this.listView.hidden = setup;
+    this.setupView.hidden = !setup;
+    for (const [link, on] of [
+      ['nav-workorders', !setup],
+      ['nav-setup', setup],
+    ] as const) {
+      if (on) byId(link).setAttribute('aria-current', 'page');
+      else byId(link).removeAttribute('aria-current');
+    }
+    if (setup) {
+      void this.setup.load();
+      byId('setup-heading').focus();
+    } else {
+      // Back from the set-up, the confirm forms are rebuilt with the presses as they are now.
+      if (!moved || this.onSetup) void this.loadList(true);
+      byId('workorders-heading').focus();
+    }
+    this.onSetup = setup;
   }
 
   private signOut(message: string): void {

@@ -89,7 +89,9 @@ export class ConfirmForm {
         h(
           'p',
           { class: 'hint', id: `${base}-equipment-hint` },
-          'Not in the list? The printer has to be added to the portal first.',
+          'Not in the list? The printer has to be added to the portal first: ',
+          h('a', { href: '#setup' }, 'add a press'),
+          '.',
         ),
         error('equipment'),
       ),
@@ -99,6 +101,13 @@ export class ConfirmForm {
         h('label', { for: this.substrateSelect.id }, 'Substrate'),
         this.substrateSelect,
         this.substrateHint,
+        h(
+          'p',
+          { class: 'hint' },
+          'Not in the list? ',
+          h('a', { href: '#setup' }, 'Add or calibrate a substrate'),
+          ' for this press.',
+        ),
         error('substrate'),
       ),
       h(
