@@ -73,7 +73,7 @@ interface Outcome<T> {
 }
 
 /** The body of an answer, or an ApiRefusal for a refusal (and a plain Error when unreachable). */
-async function answer<T>(request: Promise<Outcome<T>>): Promise<T> {
+export async function answer<T>(request: Promise<Outcome<T>>): Promise<T> {
   let outcome: Outcome<T>;
   try {
     outcome = await request;
@@ -85,7 +85,7 @@ async function answer<T>(request: Promise<Outcome<T>>): Promise<T> {
   return data;
 }
 
-function refusal(response: Response, error: unknown): ApiRefusal {
+export function refusal(response: Response, error: unknown): ApiRefusal {
   const body =
     error && typeof error === 'object' && !Array.isArray(error) ? (error as Record<string, unknown>) : {};
   return new ApiRefusal(response.status, body, response.headers.get('Retry-After'));
@@ -109,7 +109,7 @@ function clientFor(token: () => string | null) {
   return client;
 }
 
-const client = clientFor(() => session.token());
+export const client = clientFor(() => session.token());
 const byId = (id: number) => ({ params: { path: { id } } });
 
 export const api = {
@@ -129,6 +129,7 @@ export const api = {
   },
   printerConfirm: (id: number, body: { equipment: number; substrate: number; external_id: string }) =>
     answer(client.PATCH('/api/v2/workorders/{id}/printer-confirm/', { ...byId(id), body })),
+  archive: (id: number) => answer(client.POST('/api/v2/workorders/{id}/archive/', byId(id))),
   printed: (id: number) => answer(client.POST('/api/v2/workorders/{id}/printed/', byId(id))),
   cancel: (id: number, reason: string) =>
     answer(client.POST('/api/v2/workorders/{id}/cancel/', { ...byId(id), body: { reason } })),
@@ -154,7 +155,7 @@ function filenameOf(res: Response, fallback: string): string {
 }
 
 /** Saves a file that needs the token: fetched with the header, saved from a blob under its name. */
-async function saveBlob(
+export async function saveBlob(
   request: Promise<{ data?: Blob; error?: unknown; response: Response }>,
   fallbackName: string,
 ): Promise<string> {

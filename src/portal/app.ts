@@ -8,6 +8,7 @@ import {
   type Workorder,
   type WorkorderQuery,
 } from './api';
+import { BrandPortal } from './brand-portal';
 import { WorkorderCard } from './card';
 import { Banner, type ConfirmQuestion, type Portal } from './context';
 import { CODEGEN, count } from './format';
@@ -45,6 +46,7 @@ class PortalApp implements Portal {
   private readonly stateFilter = byId<HTMLSelectElement>('filter-state');
   private readonly archivedFilter = byId<HTMLSelectElement>('filter-archived');
   private readonly account = byId<HTMLElement>('account');
+  private brand: BrandPortal | null = null;
   private readonly invitations = new Invitations(this, byId('invitations-view'), byId('invitations'));
 
   get isPartner(): boolean {
@@ -211,6 +213,14 @@ class PortalApp implements Portal {
     byId('workorders-heading').focus();
     void this.loadList(true);
     if (this.isPartner && this.me.permissions.includes('partnership_view')) void this.invitations.load();
+    if (!this.isPartner)
+      this.brand = new BrandPortal(
+        this,
+        this.me,
+        byId('brand-order'),
+        byId('brand-products'),
+        () => void this.loadList(true),
+      );
   }
 
   private signOut(message: string): void {
@@ -224,6 +234,8 @@ class PortalApp implements Portal {
     this.expanded.clear();
     this.list.replaceChildren();
     this.invitations.clear();
+    this.brand?.clear();
+    this.brand = null;
     this.showSignIn(message);
   }
 
