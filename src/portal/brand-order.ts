@@ -4,7 +4,7 @@
  * `Idempotency-Key` that stays the same while the body does, so a double click or a retry makes one
  * workorder; errors are shown next to their fields.
  */
-import { ApiRefusal, type Workorder } from './api';
+import { ApiRefusal, type Partnership, type Workorder } from './api';
 import { brandApi, newIdempotencyKey, type CreateWorkorder, type Template } from './brand-api';
 import { Banner, type Portal } from './context';
 import { h, TYPE_LABELS, LAYOUT_LABELS } from './format';
@@ -126,23 +126,32 @@ export class BrandOrderForm {
 
   async load(): Promise<void> {
     try {
-      const [templates, partners] = await Promise.all([brandApi.templates(), brandApi.partners()]);
-      this.templates = templates.results.filter((t) => !t.is_archived);
-      const select = this.inputs.template as HTMLSelectElement;
-      select.replaceChildren(
-        h('option', { value: '' }, this.templates.length ? 'Choose a template…' : 'No templates yet'),
-        ...this.templates.map((t) => h('option', { value: t.id }, `${t.name} (${t.type})`)),
-      );
-      (this.inputs.printing_partner as HTMLSelectElement).replaceChildren(
-        h('option', { value: '' }, partners.results.length ? 'Choose a partner…' : 'No active partners'),
-        ...partners.results
-          .filter((p) => p.printing_partner)
-          .map((p) => h('option', { value: p.printing_partner?.id ?? '' }, p.printing_partner?.name ?? '')),
-      );
-      this.templateChosen();
+      this.templates = (await brandApi.templates()).results.filter((t) => !t.is_archived);
     } catch (err) {
       this.banner.show(this.portal.explain(err));
+      return;
     }
+    const select = this.inputs.template as HTMLSelectElement;
+    select.replaceChildren(
+      h('option', { value: '' }, this.templates.length ? 'Choose a template…' : 'No templates yet'),
+      ...this.templates.map((t) => h('option', { value: t.id }, `${t.name} (${t.type})`)),
+    );
+    this.templateChosen();
+    // The partners need `partnership_view`; without it the list says so and the API decides.
+    let partners: Partnership[] = [];
+    let note = 'Choose a partner…';
+    try {
+      partners = (await brandApi.partners()).results.filter((p) => p.printing_partner);
+      if (partners.length === 0) note = 'No active partners yet';
+    } catch (err) {
+      note = err instanceof ApiRefusal && err.status === 403 ? 'This token may not list partners' : note;
+    }
+    (this.inputs.printing_partner as HTMLSelectElement).replaceChildren(
+      h('option', { value: '' }, note),
+      ...partners.map((p) =>
+        h('option', { value: p.printing_partner?.id ?? '' }, p.printing_partner?.name ?? ''),
+      ),
+    );
   }
 
   private chosen(): Template | undefined {
@@ -151,13 +160,17 @@ export class BrandOrderForm {
 
   private templateChosen(): void {
     const t = this.chosen();
-    this.partnerField.hidden = !t || t.printing_partner !== null;
+    this.partnerField.hidden = !t || t.type !== 'SSC' || t.printing_partner !== null;
     this.templateHint.textContent = t
       ? [
           TYPE_LABELS[t.type] ?? t.type,
           LAYOUT_LABELS[t.code_layout] ?? t.code_layout,
           t.use_serial_number ? 'serial numbers' : 'no serial numbers',
-          t.printing_partner === null ? 'no partner set: choose one below' : 'partner set by the template',
+          t.type !== 'SSC'
+            ? 'codes generated at once'
+            : t.printing_partner === null
+              ? 'no partner set: choose one below'
+              : 'partner set by the template',
           t.description,
         ]
           .filter(Boolean)
