@@ -15,6 +15,11 @@ import { CODEGEN, count } from './format';
 import { Invitations } from './invitations';
 
 const PAGE_SIZE = 20;
+
+/** Generating, or a new SID workorder whose generation starts by itself in a moment. */
+const inMotion = (w: Workorder) =>
+  w.codegen_status === CODEGEN.generating ||
+  (w.type === 'SID' && w.state === 'new' && w.codegen_status === CODEGEN.waiting && !w.is_archived);
 const POLL_MS = 1500;
 
 function byId<T extends HTMLElement>(id: string): T {
@@ -134,7 +139,7 @@ class PortalApp implements Portal {
       }
       try {
         const fresh = await api.workorder(id);
-        if (fresh.codegen_status !== CODEGEN.generating) this.watched.delete(id);
+        if (!inMotion(fresh)) this.watched.delete(id);
         card.update(fresh);
       } catch (err) {
         if (err instanceof ApiRefusal && (err.status === 401 || err.status === 404)) {
@@ -285,7 +290,7 @@ class PortalApp implements Portal {
     });
     this.cards.set(w.id, card);
     this.list.append(card.element);
-    if (w.codegen_status === CODEGEN.generating) this.watch(w.id);
+    if (inMotion(w)) this.watch(w.id);
   }
 }
 
