@@ -20,6 +20,7 @@ export class BrandPortal {
     onCreated: (w: Workorder) => void,
   ) {
     const can = (p: Me['permissions'][number]) => me.permissions.includes(p);
+    setTitle('Brand portal');
     if (can('workorder_create') && can('workorder_view')) {
       this.order = new BrandOrderForm(portal, onCreated);
       orderSlot.replaceChildren(this.order.element);
@@ -42,5 +43,12 @@ export class BrandPortal {
     this.orderSlot.hidden = true;
     this.productsSlot.replaceChildren();
     this.productsSlot.hidden = true;
+    setTitle('Partner portal');
   }
+}
+
+function setTitle(name: string): void {
+  const heading = document.querySelector('.brand-title');
+  if (heading) heading.textContent = name;
+  document.title = `Workorders · ${name}`;
 }

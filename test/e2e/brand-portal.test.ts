@@ -85,6 +85,7 @@ describe('a brand orders, follows and downloads in the portal', () => {
     await page.getByLabel('Access token').fill(brand.token);
     await page.keyboard.press('Enter');
     await page.getByText('Acme Secure Brands (brand owner)').waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Brand portal' }).waitFor();
     await waitForOptions(page.getByLabel('Template'), [
       'Choose a template…',
       'Carton SID (SID)',

@@ -9,7 +9,9 @@ describe("the brand portal's product CSV pre-validation (seed 004)", () => {
   });
 
   test('a good file gives its rows, optional columns included', () => {
-    const { problems, rows } = validateProducts('sku,brand_id,name,description\nA1,3,Alpha,first\nB2,3,Beta,\n');
+    const { problems, rows } = validateProducts(
+      'sku,brand_id,name,description\nA1,3,Alpha,first\nB2,3,Beta,\n',
+    );
     expect(problems).toEqual([]);
     expect(rows).toEqual([
       { row: 2, sku: 'A1', brand_id: '3', name: 'Alpha', description: 'first' },
@@ -24,9 +26,15 @@ describe("the brand portal's product CSV pre-validation (seed 004)", () => {
   });
 
   test('every row error is listed: field count, blank and duplicated SKU, blank name, bad brand', () => {
-    const csv = ['sku,brand_id,name', 'A1,3,Alpha', 'A1,3,Again', ',3,Nameless SKU', 'C3,3', 'D4,x,', ''].join(
-      '\n',
-    );
+    const csv = [
+      'sku,brand_id,name',
+      'A1,3,Alpha',
+      'A1,3,Again',
+      ',3,Nameless SKU',
+      'C3,3',
+      'D4,x,',
+      '',
+    ].join('\n');
     const { problems, rows } = validateProducts(csv);
     expect(rows).toEqual([]);
     expect(problems).toEqual([
