@@ -85,7 +85,7 @@ export async function answer<T>(request: Promise<Outcome<T>>): Promise<T> {
   return data;
 }
 
-function refusal(response: Response, error: unknown): ApiRefusal {
+export function refusal(response: Response, error: unknown): ApiRefusal {
   const body =
     error && typeof error === 'object' && !Array.isArray(error) ? (error as Record<string, unknown>) : {};
   return new ApiRefusal(response.status, body, response.headers.get('Retry-After'));
@@ -129,6 +129,7 @@ export const api = {
   },
   printerConfirm: (id: number, body: { equipment: number; substrate: number; external_id: string }) =>
     answer(client.PATCH('/api/v2/workorders/{id}/printer-confirm/', { ...byId(id), body })),
+  archive: (id: number) => answer(client.POST('/api/v2/workorders/{id}/archive/', byId(id))),
   printed: (id: number) => answer(client.POST('/api/v2/workorders/{id}/printed/', byId(id))),
   cancel: (id: number, reason: string) =>
     answer(client.POST('/api/v2/workorders/{id}/cancel/', { ...byId(id), body: { reason } })),

@@ -8,6 +8,7 @@ import {
   type Workorder,
   type WorkorderQuery,
 } from './api';
+import { BrandPortal } from './brand-portal';
 import { WorkorderCard } from './card';
 import { Banner, type ConfirmQuestion, type Portal } from './context';
 import { CODEGEN, count } from './format';
@@ -15,6 +16,11 @@ import { Invitations } from './invitations';
 import { Setup } from './setup';
 
 const PAGE_SIZE = 20;
+
+/** Generating, or a new SID workorder whose generation starts by itself in a moment. */
+const inMotion = (w: Workorder) =>
+  w.codegen_status === CODEGEN.generating ||
+  (w.type === 'SID' && w.state === 'new' && w.codegen_status === CODEGEN.waiting && !w.is_archived);
 const POLL_MS = 1500;
 
 function byId<T extends HTMLElement>(id: string): T {
@@ -46,6 +52,7 @@ class PortalApp implements Portal {
   private readonly stateFilter = byId<HTMLSelectElement>('filter-state');
   private readonly archivedFilter = byId<HTMLSelectElement>('filter-archived');
   private readonly account = byId<HTMLElement>('account');
+  private brand: BrandPortal | null = null;
   private readonly invitations = new Invitations(this, byId('invitations-view'), byId('invitations'));
   private readonly setupView = byId<HTMLElement>('setup-view');
   private readonly views = byId<HTMLElement>('views');
@@ -143,7 +150,7 @@ class PortalApp implements Portal {
       }
       try {
         const fresh = await api.workorder(id);
-        if (fresh.codegen_status !== CODEGEN.generating) this.watched.delete(id);
+        if (!inMotion(fresh)) this.watched.delete(id);
         card.update(fresh);
       } catch (err) {
         if (err instanceof ApiRefusal && (err.status === 401 || err.status === 404)) {
@@ -223,6 +230,14 @@ class PortalApp implements Portal {
     this.announce(`Signed in as ${this.me.company.name}.`);
     this.route(false);
     if (this.isPartner && this.me.permissions.includes('partnership_view')) void this.invitations.load();
+    if (!this.isPartner)
+      this.brand = new BrandPortal(
+        this,
+        this.me,
+        byId('brand-order'),
+        byId('brand-products'),
+        () => void this.loadList(true),
+      );
   }
 
   /** `#setup` shows the partner's presses, substrates and calibrations; anything else the workorders. */
@@ -260,6 +275,8 @@ class PortalApp implements Portal {
     this.expanded.clear();
     this.list.replaceChildren();
     this.invitations.clear();
+    this.brand?.clear();
+    this.brand = null;
     this.showSignIn(message);
   }
 
@@ -309,7 +326,7 @@ class PortalApp implements Portal {
     });
     this.cards.set(w.id, card);
     this.list.append(card.element);
-    if (w.codegen_status === CODEGEN.generating) this.watch(w.id);
+    if (inMotion(w)) this.watch(w.id);
   }
 }
 

@@ -25,6 +25,7 @@ const awaitsConfirmation = (w: Workorder) =>
   !w.equipment &&
   !w.is_archived;
 const cancelable = (w: Workorder) => !w.is_archived && (w.state === 'new' || w.state === 'ready to print');
+const archivable = (w: Workorder) => !w.is_archived && (w.state === 'completed' || w.state === 'canceled');
 const downloadable = (w: Workorder) =>
   w.codegen_status === CODEGEN.completed && w.state !== 'canceled' && w.codegen_file !== null;
 
@@ -298,6 +299,7 @@ export class WorkorderCard {
     }
     if (w.state === 'canceled') parts.push(note('This workorder is canceled; its codes are void.'));
     if (cancelable(w)) parts.push(this.cancelButton());
+    if (archivable(w)) parts.push(this.archiveButton());
     this.actions.replaceChildren(...parts);
   }
 
@@ -393,6 +395,26 @@ export class WorkorderCard {
       })();
     });
     return h('div', { class: 'button-row cancel-row' }, button);
+  }
+
+  private archiveButton(): HTMLElement {
+    const w = this.w;
+    const button = h('button', { type: 'button', class: 'button' }, 'Archive');
+    button.addEventListener('click', () => {
+      button.disabled = true;
+      this.banner.clear();
+      api
+        .archive(w.id)
+        .then((updated) => {
+          this.update(updated);
+          this.portal.announce(`${w.reference} is archived.`);
+        })
+        .catch((err: unknown) => {
+          button.disabled = false;
+          this.banner.show(this.portal.explain(err));
+        });
+    });
+    return h('div', { class: 'button-row' }, button);
   }
 }
 
