@@ -309,7 +309,7 @@ describe('a brand creates and edits a product, with an image', () => {
     await page.getByRole('button', { name: 'Save product' }).click();
     await expectText(page.locator('#product-sku-error'), 'Required.');
     await page.getByLabel('SKU', { exact: true }).fill('WINE-150');
-    await page.getByLabel('Name', { exact: true }).fill('Duplicate');
+    await page.locator('#brand-products').getByLabel('Name', { exact: true }).fill('Duplicate');
     await page.locator('#product-brand_id').selectOption({ label: `Acme Wines (#${brandId})` });
     await page.getByRole('button', { name: 'Save product' }).click();
     await page
@@ -319,7 +319,7 @@ describe('a brand creates and edits a product, with an image', () => {
     await shots.take(page, 'product-sku-refused', { top: page.locator('#product-form') });
 
     await page.getByLabel('SKU', { exact: true }).fill('GIN-700');
-    await page.getByLabel('Name', { exact: true }).fill('Dry Gin 700 ml');
+    await page.locator('#brand-products').getByLabel('Name', { exact: true }).fill('Dry Gin 700 ml');
     await page.getByLabel('Image (optional)').setInputFiles({
       name: 'gin.png',
       mimeType: 'image/png',
@@ -334,8 +334,10 @@ describe('a brand creates and edits a product, with an image', () => {
     ).toBe(1);
 
     await row.getByRole('button', { name: 'Edit GIN-700' }).click();
-    expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('Dry Gin 700 ml');
-    await page.getByLabel('Name', { exact: true }).fill('London Dry Gin 700 ml');
+    expect(await page.locator('#brand-products').getByLabel('Name', { exact: true }).inputValue()).toBe(
+      'Dry Gin 700 ml',
+    );
+    await page.locator('#brand-products').getByLabel('Name', { exact: true }).fill('London Dry Gin 700 ml');
     await page.getByRole('button', { name: 'Save product' }).click();
     await row.getByText('London Dry Gin 700 ml').waitFor();
 
