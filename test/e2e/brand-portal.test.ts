@@ -12,7 +12,16 @@ import type { Json, Workorder } from '../support/api-client';
 import { ALL_WORKORDER_PERMISSIONS, type Caller } from '../support/fixtures';
 import { Stack } from '../support/stack';
 import { readZip } from '../support/zip';
-import { ARTIFACTS, launchChromium, Shots, type Browser } from './browser';
+import {
+  ARTIFACTS,
+  expectFocused,
+  expectText,
+  launchChromium,
+  Shots,
+  waitForCount,
+  waitForOptions,
+  type Browser,
+} from './browser';
 
 const DIR = path.join(path.dirname(ARTIFACTS), 'brand-portal');
 const DOWNLOADS = path.join(DIR, 'downloads');
@@ -359,17 +368,6 @@ const PNG_1X1 = Buffer.from(
   'base64',
 );
 
-async function expectText(locator: Locator, text: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = (await locator.textContent()) ?? '';
-    if (last.includes(text)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`expected "${text}" in "${last}"`);
-}
-
 async function expectAttr(locator: Locator, name: string, value: string): Promise<void> {
   const deadline = Date.now() + 10_000;
   let last: string | null = null;
@@ -379,32 +377,4 @@ async function expectAttr(locator: Locator, name: string, value: string): Promis
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`expected ${name}="${value}", got "${last}"`);
-}
-
-async function waitForOptions(select: Locator, expected: string[]): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  let last: string[] = [];
-  while (Date.now() < deadline) {
-    last = (await select.locator('option').allTextContents()).map((t) => t.trim());
-    if (JSON.stringify(last) === JSON.stringify(expected)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`expected options ${JSON.stringify(expected)}, got ${JSON.stringify(last)}`);
-}
-
-async function waitForCount(locator: Locator, n: number): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    if ((await locator.count()) === n) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`expected ${n} elements, got ${await locator.count()}`);
-}
-
-async function expectFocused(locator: Locator): Promise<void> {
-  expect(
-    await locator.evaluate(
-      (el) => el === (el.ownerDocument as unknown as { activeElement: unknown }).activeElement,
-    ),
-  ).toBe(true);
 }

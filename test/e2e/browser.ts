@@ -69,3 +69,48 @@ export class Shots {
     return file;
   }
 }
+
+/** Helpers the portal's e2e tests share: polling for text, options and counts, and the focus. */
+
+export async function optionTexts(select: Locator): Promise<string[]> {
+  return (await select.locator('option').allTextContents()).map((t) => t.trim());
+}
+
+export async function expectText(locator: Locator, text: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = (await locator.textContent()) ?? '';
+    if (last.includes(text)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`expected "${text}" in "${last}"`);
+}
+
+export async function waitForOptions(select: Locator, expected: string[]): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  let last: string[] = [];
+  while (Date.now() < deadline) {
+    last = await optionTexts(select);
+    if (JSON.stringify(last) === JSON.stringify(expected)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`expected options ${JSON.stringify(expected)}, got ${JSON.stringify(last)}`);
+}
+
+export async function waitForCount(locator: Locator, n: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    if ((await locator.count()) === n) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`expected ${n} elements, got ${await locator.count()}`);
+}
+
+export async function expectFocused(locator: Locator): Promise<void> {
+  expect(
+    await locator.evaluate(
+      (el) => el === (el.ownerDocument as unknown as { activeElement: unknown }).activeElement,
+    ),
+  ).toBe(true);
+}

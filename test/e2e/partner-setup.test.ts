@@ -6,11 +6,20 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Json, Workorder } from '../support/api-client';
 import { ALL_WORKORDER_PERMISSIONS, type Caller } from '../support/fixtures';
 import { Stack } from '../support/stack';
-import { ARTIFACTS, launchChromium, Shots, type Browser } from './browser';
+import {
+  ARTIFACTS,
+  expectFocused,
+  expectText,
+  launchChromium,
+  Shots,
+  waitForCount,
+  waitForOptions,
+  type Browser,
+} from './browser';
 
 const SHOTS = path.join(ARTIFACTS, '..', 'portal-setup');
 const REF = 'NEWP-2026-0001';
@@ -324,50 +333,3 @@ describe('who sees the set-up', () => {
     await tab.close();
   });
 });
-
-async function optionTexts(select: Locator): Promise<string[]> {
-  return (await select.locator('option').allTextContents()).map((t) => t.trim());
-}
-
-async function expectText(locator: Locator, text: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = (await locator.textContent()) ?? '';
-    if (last.includes(text)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`expected "${text}" in "${last}"`);
-}
-
-async function waitForOptions(select: Locator, expected: string[]): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  let last: string[] = [];
-  while (Date.now() < deadline) {
-    last = await optionTexts(select);
-    if (JSON.stringify(last) === JSON.stringify(expected)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`expected options ${JSON.stringify(expected)}, got ${JSON.stringify(last)}`);
-}
-
-async function waitForCount(locator: Locator, n: number): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    if ((await locator.count()) === n) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`expected ${n} elements, got ${await locator.count()}`);
-}
-
-async function expectFocused(locator: Locator): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  let focused = false;
-  while (Date.now() < deadline && !focused) {
-    focused = await locator.evaluate(
-      (el) => el === (el.ownerDocument as unknown as { activeElement: unknown }).activeElement,
-    );
-    if (!focused) await new Promise((r) => setTimeout(r, 100));
-  }
-  expect(focused).toBe(true);
-}

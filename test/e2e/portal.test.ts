@@ -11,7 +11,17 @@ import type { Json, Workorder } from '../support/api-client';
 import { ALL_WORKORDER_PERMISSIONS, type Caller } from '../support/fixtures';
 import { Stack } from '../support/stack';
 import { readZip } from '../support/zip';
-import { ARTIFACTS, launchChromium, Shots, type Browser } from './browser';
+import {
+  ARTIFACTS,
+  expectFocused,
+  expectText,
+  launchChromium,
+  optionTexts,
+  Shots,
+  waitForCount,
+  waitForOptions,
+  type Browser,
+} from './browser';
 
 const PREFIX = 'HTTPS://SSC.EXAMPLE.ORG/Q/';
 const MAIN_REF = 'ACME-2026-0042';
@@ -105,10 +115,6 @@ async function signIn(tab: Page): Promise<void> {
 }
 
 const card = (tab: Page, id: number): Locator => tab.locator(`#wo-${id}`);
-
-async function optionTexts(select: Locator): Promise<string[]> {
-  return (await select.locator('option').allTextContents()).map((t) => t.trim());
-}
 
 /** Picks equipment and substrate in a card's confirm form and submits it through the dialog. */
 async function confirmInCard(tab: Page, id: number, externalId: string): Promise<void> {
@@ -446,42 +452,3 @@ describe('invitations from brands', () => {
     await tab.close();
   });
 });
-
-async function expectText(locator: Locator, text: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = (await locator.textContent()) ?? '';
-    if (last.includes(text)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`expected "${text}" in "${last}"`);
-}
-
-async function waitForOptions(select: Locator, expected: string[]): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  let last: string[] = [];
-  while (Date.now() < deadline) {
-    last = await optionTexts(select);
-    if (JSON.stringify(last) === JSON.stringify(expected)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`expected options ${JSON.stringify(expected)}, got ${JSON.stringify(last)}`);
-}
-
-async function waitForCount(locator: Locator, n: number): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    if ((await locator.count()) === n) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`expected ${n} elements, got ${await locator.count()}`);
-}
-
-async function expectFocused(locator: Locator): Promise<void> {
-  expect(
-    await locator.evaluate(
-      (el) => el === (el.ownerDocument as unknown as { activeElement: unknown }).activeElement,
-    ),
-  ).toBe(true);
-}
