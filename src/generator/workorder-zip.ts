@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import yauzl from 'yauzl';
 import { CODES_CSV_HEADER } from '../codes/rows';
+import { openZipFile } from './zip-reader';
 import { parseManifest, ZipRefused, type Manifest } from './manifest';
 
 /** One line of codes.csv, as the generator needs it. */
@@ -32,11 +33,7 @@ export class WorkorderZip {
   static async open(file: string): Promise<WorkorderZip> {
     let zip: yauzl.ZipFile;
     try {
-      zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-        yauzl.open(file, { lazyEntries: true, autoClose: false }, (err, z) =>
-          err ? reject(err) : resolve(z),
-        ),
-      );
+      zip = await openZipFile(file, { lazyEntries: true, autoClose: false });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new ZipRefused(
