@@ -18,6 +18,12 @@ export interface RenderOptions {
   output?: 'png' | 'svg';
 }
 
+/** Where renderToFiles writes: `dir/names[i]` for `texts[i]`. */
+export interface RenderFiles {
+  dir: string;
+  names: string[];
+}
+
 /**
  * QR rendering on worker threads, so heartbeats and polling never wait on the CPU. The threads
  * serve tenants in turn (FairQueue), so one company's large orders cannot hold up another's.
@@ -25,6 +31,16 @@ export interface RenderOptions {
 export interface RenderPool {
   /** PNGs of `texts` in input order. */
   render(texts: string[], qr: QrSettings, options?: RenderOptions): Promise<Buffer[]>;
+  /**
+   * The same images written to files by the render threads themselves; resolves with each file's
+   * length in bytes, in input order.
+   */
+  renderToFiles(
+    texts: string[],
+    qr: QrSettings,
+    files: RenderFiles,
+    options?: RenderOptions,
+  ): Promise<number[]>;
   close(): Promise<void>;
   readonly threads: number;
 }
@@ -59,41 +75,59 @@ export function createRenderPool(opts: {
   });
   const runFairly = fairDispatch(piscina, threads);
 
+  /** Cuts `texts` into tasks of TEXTS_PER_TASK, runs them fairly, and returns their results in order. */
+  async function runTasks(
+    texts: string[],
+    qr: QrSettings,
+    { signal, secureGraphic, share, output }: RenderOptions,
+    files?: RenderFiles,
+  ): Promise<RenderedPngs[]> {
+    signal?.throwIfAborted();
+    if (secureGraphic && secureGraphic.seeds.length !== texts.length * SEED_BYTES) {
+      throw new RangeError(
+        `secure graphic: ${texts.length} texts need ${texts.length * SEED_BYTES} seed bytes`,
+      );
+    }
+    if (files && files.names.length !== texts.length) {
+      throw new RangeError(
+        `${texts.length} texts need ${texts.length} file names, got ${files.names.length}`,
+      );
+    }
+    // One controller for this call's tasks: the caller's signal gets a single listener, and a
+    // failed task cancels the others instead of leaving them to run.
+    const controller = new AbortController();
+    setMaxListeners(Math.max(10, Math.ceil(texts.length / TEXTS_PER_TASK)), controller.signal);
+    const forwardAbort = (): void => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', forwardAbort, { once: true });
+    try {
+      const tasks: Promise<RenderedPngs>[] = [];
+      for (let start = 0; start < texts.length; start += TEXTS_PER_TASK) {
+        const end = Math.min(texts.length, start + TEXTS_PER_TASK);
+        const task: RenderTask = { texts: texts.slice(start, end), qr };
+        if (output === 'svg') task.output = output;
+        if (files) task.writeTo = { dir: files.dir, names: files.names.slice(start, end) };
+        if (secureGraphic) {
+          const seeds = secureGraphic.seeds.slice(start * SEED_BYTES, end * SEED_BYTES);
+          task.secureGraphic = { settings: secureGraphic.settings, seeds };
+        }
+        tasks.push(runFairly(task, share ?? FIRST_COME, controller.signal));
+      }
+      return await Promise.all(tasks);
+    } catch (error) {
+      controller.abort(error);
+      throw error;
+    } finally {
+      signal?.removeEventListener('abort', forwardAbort);
+    }
+  }
+
   return {
     threads,
-    async render(texts, qr, { signal, secureGraphic, share, output } = {}) {
-      signal?.throwIfAborted();
-      if (secureGraphic && secureGraphic.seeds.length !== texts.length * SEED_BYTES) {
-        throw new RangeError(
-          `secure graphic: ${texts.length} texts need ${texts.length * SEED_BYTES} seed bytes`,
-        );
-      }
-      // One controller for this call's tasks: the caller's signal gets a single listener, and a
-      // failed task cancels the others instead of leaving them to run.
-      const controller = new AbortController();
-      setMaxListeners(Math.max(10, Math.ceil(texts.length / TEXTS_PER_TASK)), controller.signal);
-      const forwardAbort = (): void => controller.abort(signal?.reason);
-      signal?.addEventListener('abort', forwardAbort, { once: true });
-      try {
-        const tasks: Promise<RenderedPngs>[] = [];
-        for (let start = 0; start < texts.length; start += TEXTS_PER_TASK) {
-          const end = Math.min(texts.length, start + TEXTS_PER_TASK);
-          const task: RenderTask = { texts: texts.slice(start, end), qr };
-          if (output === 'svg') task.output = output;
-          if (secureGraphic) {
-            const seeds = secureGraphic.seeds.slice(start * SEED_BYTES, end * SEED_BYTES);
-            task.secureGraphic = { settings: secureGraphic.settings, seeds };
-          }
-          tasks.push(runFairly(task, share ?? FIRST_COME, controller.signal));
-        }
-        const results = await Promise.all(tasks);
-        return results.flatMap(splitPngs);
-      } catch (error) {
-        controller.abort(error);
-        throw error;
-      } finally {
-        signal?.removeEventListener('abort', forwardAbort);
-      }
+    async render(texts, qr, options = {}) {
+      return (await runTasks(texts, qr, options)).flatMap(splitPngs);
+    },
+    async renderToFiles(texts, qr, files, options = {}) {
+      return (await runTasks(texts, qr, options, files)).flatMap((result) => result.lengths);
     },
     async close() {
       await piscina.close();

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import type { QrSettings } from '../shared/workorder';
 import { renderQrPng, renderSecureQrPng } from './qr';
@@ -16,6 +18,11 @@ export interface RenderTask {
   secureGraphic?: SecureGraphicTask;
   /** PNG (the default, the service's images) or the same drawing as an SVG document. */
   output?: 'png' | 'svg';
+  /**
+   * Write each image to `dir/names[i]` on this thread and send back only the lengths (the offline
+   * generator: no transfer, and file creation runs on every render thread instead of the main one).
+   */
+  writeTo?: { dir: string; names: string[] };
 }
 
 /** A task's PNGs back to back, and the length of each, in task order. */
@@ -41,6 +48,13 @@ export default function renderPngs(task: RenderTask): RenderedPngs {
         : renderQrPng(text, task.qr),
   );
   const lengths = rendered.map((png) => png.length);
+  if (task.writeTo) {
+    const { dir, names } = task.writeTo;
+    // Synchronous on purpose: this thread has nothing else to do, and the sync call skips the
+    // event loop's round trip per file (docs/performance.md, the offline generator).
+    rendered.forEach((bytes, i) => writeFileSync(path.join(dir, names[i]), bytes));
+    return { pngs: new Uint8Array(0), lengths };
+  }
   // A fresh, unpooled ArrayBuffer: moving a view of Buffer's shared pool would detach the pool.
   const pngs = new Uint8Array(lengths.reduce((total, length) => total + length, 0));
   let offset = 0;

@@ -1,4 +1,3 @@
-import { writeFile as fsWriteFile } from 'node:fs';
 import { mkdir, open, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createRenderPool, type RenderOptions } from '../codes/render-pool';
@@ -135,12 +134,8 @@ class Run {
       const names = chunk.map((code) => `${code.extendedId}.${format}`);
       const complete = await Promise.all(names.map((name) => this.isComplete(name)));
       const todo = chunk.filter((_, i) => !complete[i]);
-      const rendered = todo.length > 0 ? await this.render(todo, format) : [];
-      await Promise.all(
-        rendered.map((bytes, i) =>
-          writeFileFast(path.join(this.options.outDir, `${todo[i].extendedId}.${format}`), bytes),
-        ),
-      );
+      // The render threads write the files themselves (docs/performance.md, the offline generator).
+      if (todo.length > 0) await this.renderToFiles(todo, format);
       files += chunk.length;
       this.progress.add(chunk.length, chunk.length - todo.length);
     });
@@ -174,7 +169,24 @@ class Run {
   }
 
   private render(codes: CodeLine[], output: 'png' | 'svg'): Promise<Buffer[]> {
-    const { graphic, qr } = this.drawing;
+    return this.pool.render(
+      codes.map((code) => code.url),
+      this.drawing.qr,
+      this.renderOptions(codes, output),
+    );
+  }
+
+  private async renderToFiles(codes: CodeLine[], output: 'png' | 'svg'): Promise<void> {
+    await this.pool.renderToFiles(
+      codes.map((code) => code.url),
+      this.drawing.qr,
+      { dir: this.options.outDir, names: codes.map((code) => `${code.extendedId}.${output}`) },
+      this.renderOptions(codes, output),
+    );
+  }
+
+  private renderOptions(codes: CodeLine[], output: 'png' | 'svg'): RenderOptions {
+    const { graphic } = this.drawing;
     const options: RenderOptions = { output };
     if (graphic) {
       options.secureGraphic = {
@@ -185,11 +197,7 @@ class Run {
         ),
       };
     }
-    return this.pool.render(
-      codes.map((code) => code.url),
-      qr,
-      options,
-    );
+    return options;
   }
 
   /** Written by an earlier run and not cut short: the file ends as its format ends. */
@@ -229,16 +237,6 @@ async function pipeline<T>(items: AsyncIterable<T>, work: (item: T) => Promise<v
   }
   await Promise.all(running);
   if (failure) throw failure;
-}
-
-/**
- * fs.writeFile with a callback, without the promise API's FileHandle: measured 1.5× faster on
- * thousands of small files here (10,000 files: 1.2 s against 1.8 s).
- */
-function writeFileFast(file: string, bytes: Uint8Array): Promise<void> {
-  return new Promise((resolve, reject) =>
-    fsWriteFile(file, bytes, (error) => (error ? reject(error) : resolve())),
-  );
 }
 
 function pad(sequence: number): string {

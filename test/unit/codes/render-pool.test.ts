@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { extendedIdsFor } from '../../../src/codes/extended-id';
 import { CodePermutation } from '../../../src/codes/permutation';
@@ -48,6 +49,30 @@ describe('the render pool', () => {
     const qr = { errorCorrection: 'H', pixelsPerModule: 2, quietZoneModules: 1 } as const;
     const [png] = await pool.render([urls[0]], qr);
     expect(png.equals(renderQrPng(urls[0], qr))).toBe(true);
+  });
+
+  it('writes the same bytes to files on the render threads, and answers with their lengths', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'render-files-'));
+    try {
+      const texts = urls.slice(0, 600);
+      const names = texts.map((_, i) => `code-${i}.png`);
+      const lengths = await pool.renderToFiles(texts, DEFAULT_QR, { dir, names });
+      expect(readdirSync(dir)).toHaveLength(600);
+      texts.forEach((text, i) => {
+        const written = readFileSync(path.join(dir, names[i]));
+        if (!written.equals(renderQrPng(text, DEFAULT_QR)) || written.length !== lengths[i]) {
+          throw new Error(`file ${names[i]} differs`);
+        }
+      });
+      await expect(pool.renderToFiles(texts, DEFAULT_QR, { dir, names: names.slice(1) })).rejects.toThrow(
+        /file names/,
+      );
+      await expect(
+        pool.renderToFiles(['A'], DEFAULT_QR, { dir: path.join(dir, 'missing'), names: ['a.png'] }),
+      ).rejects.toThrow(/ENOENT/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('renders nothing for no texts', async () => {
