@@ -3,7 +3,14 @@ import { PNG } from 'pngjs';
 import QRCode from 'qrcode';
 import { crc32 } from 'node:zlib';
 import { encodeQrPng, tableCrc32 } from '../../../src/codes/png';
-import { createQrSymbol, DEFAULT_QR, formatBits, renderQrPng } from '../../../src/codes/qr';
+import {
+  createQrSymbol,
+  DEFAULT_QR,
+  formatBits,
+  packedPenalty,
+  penalty,
+  renderQrPng,
+} from '../../../src/codes/qr';
 import type { QrSettings } from '../../../src/shared/workorder';
 import { seededRandom } from './random';
 
@@ -136,6 +143,39 @@ describe('the fast mask choice', () => {
       }
     }
     expect(seen.size).toBe(8);
+  });
+
+  it('scores packed rows exactly as a byte per module, on symbols and on random matrices with long runs', () => {
+    const random = seededRandom(13);
+    let compared = 0;
+    const check = (modules: Uint8Array, size: number) => {
+      const rows = new Int32Array(size);
+      for (let r = 0; r < size; r++) {
+        for (let c = 0; c < size; c++) if (modules[r * size + c]) rows[r] |= 1 << c;
+      }
+      expect(packedPenalty(rows, size)).toBe(penalty(modules, size));
+      compared++;
+    };
+    for (const text of ['A', 'HTTPS://QR.EXAMPLE.COM/Q/0123456789ABC', 'x'.repeat(40)]) {
+      const { size, data } = createQrSymbol(text, 'M');
+      check(data, size);
+    }
+    for (let i = 0; i < 400; i++) {
+      const size = 5 + Math.floor(random() * 26);
+      // Runs of one value, of random lengths: long runs, 2×2 blocks and 1:1:3:1:1 patterns all occur.
+      const modules = new Uint8Array(size * size);
+      let value = 0;
+      for (let k = 0; k < modules.length; k++) {
+        if (random() < 0.4) value ^= 1;
+        modules[k] = value;
+      }
+      check(modules, size);
+      const transposed = new Uint8Array(size * size);
+      for (let r = 0; r < size; r++)
+        for (let c = 0; c < size; c++) transposed[c * size + r] = modules[r * size + c];
+      check(transposed, size);
+    }
+    expect(compared).toBe(803);
   });
 
   it('writes the standard format bits (ISO/IEC 18004 Table C.1)', () => {
