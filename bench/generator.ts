@@ -46,6 +46,9 @@ export async function benchGenerator(opts: {
       secureGraphicVersion: 2,
     });
     const urls = await firstUrls(zip, opts.naiveCodes);
+    // Outputs stay until the end: on ext4 without a journal (this machine's disk), creating files
+    // right after thousands were deleted costs up to ten times more CPU for a few minutes, as the
+    // inode allocator steps over recently deleted inodes (docs/performance.md).
     const naive = await repeat(opts.runs, async (run) => {
       const out = fs.mkdtempSync(path.join(dir, `naive-${run}-`));
       const seconds = await timed(async () => {
@@ -54,7 +57,6 @@ export async function benchGenerator(opts: {
           await fs.promises.writeFile(path.join(out, `${i}.png`), png);
         }
       });
-      fs.rmSync(out, { recursive: true, force: true });
       return urls.length / seconds;
     });
     const generated = await repeat(opts.runs, async (run) => {
@@ -66,7 +68,6 @@ export async function benchGenerator(opts: {
         threads,
         sheet: DEFAULT_SHEET,
       });
-      fs.rmSync(out, { recursive: true, force: true });
       log(`generator run ${run + 1}: ${result.summary}`);
       return result.codes / result.seconds;
     });
