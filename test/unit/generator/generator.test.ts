@@ -254,6 +254,35 @@ describe('refusals: one line, non-zero, nothing written', () => {
   });
 });
 
+describe('above 100,000 codes: the CSV and one sample image', () => {
+  test('a 150,000-code SSC zip: sequence 1 regenerated equals the sample, the codes decode to their URLs', async () => {
+    const file = await makeWorkorderZip(fs.mkdtempSync(path.join(root, 'large')), pool, {
+      workorderId: 10,
+      quantity: 150_000,
+      type: 'SSC',
+      secureGraphicVersion: 2,
+    });
+    const entries = await readZip(fs.readFileSync(file));
+    const samples = images(entries);
+    expect(samples).toHaveLength(1);
+    const lines = (entries.get('codes.csv') as Buffer).toString('utf8').trimEnd().split('\n').slice(1);
+    expect(lines).toHaveLength(150_000);
+    // The whole order takes minutes; the first codes and the last ones stand for it here.
+    const head = await generate(options(file, 'large', { to: 300 }));
+    const tail = await generate(options(file, 'large', { from: 149_901 }));
+    expect([head.codes, tail.codes]).toEqual([300, 100]);
+    const out = path.join(root, 'large');
+    expect(fs.readdirSync(out)).toHaveLength(400);
+    const [sampleName, sample] = samples[0];
+    expect(path.basename(sampleName)).toBe(`${lines[0].split(',')[0]}.png`);
+    expect(fs.readFileSync(path.join(out, path.basename(sampleName))).equals(sample)).toBe(true);
+    for (const line of [...lines.slice(0, 300).filter((_, i) => i % 50 === 0), lines[149_999]]) {
+      const [extendedId, , , , , url] = line.split(',');
+      expect(decodeQrPng(fs.readFileSync(path.join(out, `${extendedId}.png`)))).toBe(url);
+    }
+  }, 180_000);
+});
+
 describe('ranges and resuming', () => {
   test('--from/--to renders just those sequence numbers', async () => {
     const result = await generate(options(sidZip, 'range', { from: 101, to: 150 }));
