@@ -8,6 +8,7 @@ import {
   DEFAULT_QR,
   formatBits,
   packedPenalty,
+  packRows,
   penalty,
   renderQrPng,
 } from '../../../src/codes/qr';
@@ -149,19 +150,19 @@ describe('the fast mask choice', () => {
     const random = seededRandom(13);
     let compared = 0;
     const check = (modules: Uint8Array, size: number) => {
-      const rows = new Int32Array(size);
-      for (let r = 0; r < size; r++) {
-        for (let c = 0; c < size; c++) if (modules[r * size + c]) rows[r] |= 1 << c;
-      }
-      expect(packedPenalty(rows, size)).toBe(penalty(modules, size));
+      expect(packedPenalty(packRows(modules, size), size)).toBe(penalty(modules, size));
       compared++;
     };
-    for (const text of ['A', 'HTTPS://QR.EXAMPLE.COM/Q/0123456789ABC', 'x'.repeat(40)]) {
-      const { size, data } = createQrSymbol(text, 'M');
-      check(data, size);
+    for (const text of ['A', 'HTTPS://QR.EXAMPLE.COM/Q/0123456789ABC', 'x'.repeat(40), 'y'.repeat(1200)]) {
+      for (const level of levels) {
+        const { size, data } = createQrSymbol(text, level);
+        check(data, size);
+      }
     }
+    // Sizes of one to six words a row, and the edges around 30 and 60 columns.
+    const sizes = [5, 11, 21, 29, 30, 31, 33, 59, 60, 61, 89, 90, 91, 177];
     for (let i = 0; i < 400; i++) {
-      const size = 5 + Math.floor(random() * 26);
+      const size = i < sizes.length * 2 ? sizes[i % sizes.length] : 5 + Math.floor(random() * 120);
       // Runs of one value, of random lengths: long runs, 2×2 blocks and 1:1:3:1:1 patterns all occur.
       const modules = new Uint8Array(size * size);
       let value = 0;
@@ -175,7 +176,7 @@ describe('the fast mask choice', () => {
         for (let c = 0; c < size; c++) transposed[c * size + r] = modules[r * size + c];
       check(transposed, size);
     }
-    expect(compared).toBe(803);
+    expect(compared).toBe(816);
   });
 
   it('writes the standard format bits (ISO/IEC 18004 Table C.1)', () => {
