@@ -78,12 +78,14 @@ async function runSpec(spec: LoadSpec): Promise<LoadFigures[]> {
   return figures;
 }
 
-/** Runs the load from a fresh Node process and returns the figures of each measured run. */
+/**
+ * Runs the load from a fresh Node process and returns the figures of each measured run. The spec
+ * goes on the child's stdin: a body of 10,000 IDs is more than one argument may hold (128 KiB).
+ */
 export function loadInChild(spec: LoadSpec): Promise<LoadFigures[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [__filename, JSON.stringify(spec)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(process.execPath, [__filename], { stdio: ['pipe', 'pipe', 'inherit'] });
+    child.stdin.end(JSON.stringify(spec));
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.once('error', reject);
@@ -95,8 +97,15 @@ export function loadInChild(spec: LoadSpec): Promise<LoadFigures[]> {
   });
 }
 
+async function readStdin(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) text += (chunk as Buffer).toString();
+  return text;
+}
+
 if (require.main === module) {
-  runSpec(JSON.parse(process.argv[2]) as LoadSpec)
+  readStdin()
+    .then((text) => runSpec(JSON.parse(text) as LoadSpec))
     .then((figures) => process.stdout.write(JSON.stringify(figures)))
     .catch((err: unknown) => {
       console.error(err);
