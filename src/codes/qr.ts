@@ -39,8 +39,16 @@ const MASKS = 8;
 interface SizeLayout {
   flipsFromMask0: Uint8Array[];
   formatPositions: Int32Array;
-  /** flipsFromMask0 as packed rows (packRows), made on first use. */
-  packedFlips?: Int32Array[];
+  /** flipsFromMask0 as packed rows (packRows), and where the format bits go in them; made on first use. */
+  packed?: PackedLayout;
+}
+
+interface PackedLayout {
+  flips: Int32Array[];
+  /** Per format position (as formatPositions): the word of the packed rows, and its bit. */
+  formatWords: Int32Array;
+  formatBitMasks: Int32Array;
+  /** Work arrays of widePenalty; absent for rows of one word. */
   scratch?: PenaltyScratch;
 }
 
@@ -84,29 +92,21 @@ function bestMaskPacked(
   layout: SizeLayout,
   errorCorrection: QrSettings['errorCorrection'],
 ): number {
-  const words = wordsPerRow(size);
+  const packed = (layout.packed ??= packedLayout(size, layout));
   const base = packRows(masked0, size);
-  const packedFlips = (layout.packedFlips ??= layout.flipsFromMask0.map((flips) => packRows(flips, size)));
   const rows = new Int32Array(base.length);
-  // Reused by every symbol of this size: rendering is synchronous, one symbol at a time per thread.
-  const scratch = words > 1 ? (layout.scratch ??= new PenaltyScratch(size)) : undefined;
-  const positions = layout.formatPositions;
   let bestMask = 0;
   let lowestPenalty = Infinity;
   for (let mask = 0; mask < MASKS; mask++) {
-    const flips = packedFlips[mask];
+    const flips = packed.flips[mask];
     for (let i = 0; i < rows.length; i++) rows[i] = base[i] ^ flips[i];
     const bits = formatBits(errorCorrection, mask);
     for (let i = 0; i < 30; i++) {
-      const position = positions[i];
-      const row = (position / size) | 0;
-      const column = position - row * size;
-      const word = row * words + ((column / WORD_BITS) | 0);
-      const bit = 1 << (column % WORD_BITS);
-      if ((bits >> (i >> 1)) & 1) rows[word] |= bit;
-      else rows[word] &= ~bit;
+      const bit = packed.formatBitMasks[i];
+      if ((bits >> (i >> 1)) & 1) rows[packed.formatWords[i]] |= bit;
+      else rows[packed.formatWords[i]] &= ~bit;
     }
-    const score = packedPenalty(rows, size, scratch);
+    const score = packedPenalty(rows, size, packed.scratch);
     // Strictly lower wins, so ties keep the first mask, as qrcode's getBestMask does.
     if (score < lowestPenalty) {
       lowestPenalty = score;
@@ -114,6 +114,25 @@ function bestMaskPacked(
     }
   }
   return bestMask;
+}
+
+function packedLayout(size: number, layout: SizeLayout): PackedLayout {
+  const words = wordsPerRow(size);
+  const formatWords = new Int32Array(30);
+  const formatBitMasks = new Int32Array(30);
+  layout.formatPositions.forEach((position, i) => {
+    const row = (position / size) | 0;
+    const column = position - row * size;
+    formatWords[i] = row * words + ((column / WORD_BITS) | 0);
+    formatBitMasks[i] = 1 << (column % WORD_BITS);
+  });
+  return {
+    flips: layout.flipsFromMask0.map((flips) => packRows(flips, size)),
+    formatWords,
+    formatBitMasks,
+    // Reused by every symbol of this size: rendering is synchronous, one symbol at a time per thread.
+    scratch: words > 1 ? new PenaltyScratch(size) : undefined,
+  };
 }
 
 /** Modules per word: 30, so that shifts and masks never touch the sign bit. */
@@ -136,7 +155,7 @@ export function packRows(modules: Uint8Array, size: number): Int32Array {
   return rows;
 }
 
-/** Work arrays for packedPenalty, made once per symbol (per size). */
+/** Work arrays for widePenalty, made once per symbol size. */
 class PenaltyScratch {
   readonly words: number;
   /** Per word: the columns that exist; those with a right neighbour; those that start 11 modules. */
@@ -252,15 +271,10 @@ function widePenalty(rows: Int32Array, size: number, scratch: PenaltyScratch): n
     }
   }
   points += blocks * 3 + finders * 40;
-  const k = Math.abs(Math.ceil((dark * 100) / (size * size) / 5) - 10);
-  return points + k * 10;
+  return points + darkPenalty(dark, size * size);
 }
 
-/**
- * packedPenalty for rows of one word (up to 30 modules: versions 1 to 3): horizontal rules by shifts within a row,
- * vertical ones between neighbouring rows, every column at once. A run of n ≥ 5 same modules scores
- * n − 2, that is its n − 4 windows of five plus 2 for its first window.
- */
+/** packedPenalty for rows of one word (up to 30 modules: versions 1 to 3). */
 function narrowPenalty(rows: Int32Array, size: number): number {
   const full = (1 << size) - 1;
   const pairs = full >>> 1;
@@ -292,8 +306,7 @@ function narrowPenalty(rows: Int32Array, size: number): number {
     previousDown = down;
   }
   points += blocks * 3 + finders * 40;
-  const k = Math.abs(Math.ceil((dark * 100) / (size * size) / 5) - 10);
-  return points + k * 10;
+  return points + darkPenalty(dark, size * size);
 }
 
 /** N3 along a row: the window starts in `valid` (bit s: columns s to s + 10) that show a pattern. */
@@ -437,6 +450,10 @@ export function penalty(m: Uint8Array, size: number): number {
     }
   }
   points += blocks * 3;
-  const k = Math.abs(Math.ceil((dark * 100) / m.length / 5) - 10);
-  return points + k * 10;
+  return points + darkPenalty(dark, m.length);
+}
+
+/** N4: 10 points per 5 % that the dark modules' share is away from half, as qrcode rounds it. */
+function darkPenalty(dark: number, modules: number): number {
+  return Math.abs(Math.ceil((dark * 100) / modules / 5) - 10) * 10;
 }
