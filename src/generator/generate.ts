@@ -135,7 +135,14 @@ class Run {
       const complete = await Promise.all(names.map((name) => this.isComplete(name)));
       const todo = chunk.filter((_, i) => !complete[i]);
       // The render threads write the files themselves (docs/performance.md, the offline generator).
-      if (todo.length > 0) await this.renderToFiles(todo, format);
+      if (todo.length > 0) {
+        await this.pool.renderToFiles(
+          todo.map((code) => code.url),
+          this.drawing.qr,
+          { dir: this.options.outDir, names: names.filter((_, i) => !complete[i]) },
+          this.renderOptions(todo, format),
+        );
+      }
       files += chunk.length;
       this.progress.add(chunk.length, chunk.length - todo.length);
     });
@@ -172,15 +179,6 @@ class Run {
     return this.pool.render(
       codes.map((code) => code.url),
       this.drawing.qr,
-      this.renderOptions(codes, output),
-    );
-  }
-
-  private async renderToFiles(codes: CodeLine[], output: 'png' | 'svg'): Promise<void> {
-    await this.pool.renderToFiles(
-      codes.map((code) => code.url),
-      this.drawing.qr,
-      { dir: this.options.outDir, names: codes.map((code) => `${code.extendedId}.${output}`) },
       this.renderOptions(codes, output),
     );
   }

@@ -77,13 +77,10 @@ class BlockReadingFile extends yauzl.RandomAccessReader {
 
 /** yauzl.open with the block-reading file above; the options are yauzl's. */
 export async function openZipFile(file: string, options: yauzl.Options): Promise<yauzl.ZipFile> {
-  const fd = await new Promise<number>((resolve, reject) =>
-    fs.open(file, 'r', (err, opened) => (err ? reject(err) : resolve(opened))),
-  );
+  // Once per run, before anything else happens: a synchronous open and stat are the simplest.
+  const fd = fs.openSync(file, 'r');
   try {
-    const size = await new Promise<number>((resolve, reject) =>
-      fs.fstat(fd, (err, stats) => (err ? reject(err) : resolve(stats.size))),
-    );
+    const { size } = fs.fstatSync(fd);
     const reader = new BlockReadingFile(file, fd, size);
     return await new Promise<yauzl.ZipFile>((resolve, reject) =>
       yauzl.fromRandomAccessReader(reader, size, options, (err, zip) => (err ? reject(err) : resolve(zip))),
